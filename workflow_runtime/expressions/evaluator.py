@@ -1,0 +1,249 @@
+"""Evaluate expression syntax trees against an EvalContext."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, Protocol
+
+from workflow_runtime import stdlib as _stdlib
+from workflow_runtime.errors import make_error
+from workflow_runtime.expressions.ast import (
+    Attribute,
+    Binary,
+    Call,
+    Expr,
+    Index,
+    ListLiteral,
+    Literal,
+    MapLiteral,
+    Name,
+    Unary,
+)
+from workflow_runtime.expressions.values import (
+    check_double,
+    check_int,
+    compare,
+    describe,
+    is_int,
+    is_number,
+    type_error,
+    type_name,
+    values_equal,
+)
+
+
+class EvalContext(Protocol):
+    """What the evaluator needs from the engine: variables and function calls."""
+
+    def get_variable(self, name: str) -> Any:
+        """Return the variable's value; raise a KeyError-tagged WorkflowError if undefined."""
+
+    def has_variable(self, name: str) -> bool:
+        """True if `name` is defined in the current scope."""
+
+    def call_function(self, name: str, args: list[Any]) -> Any:
+        """Call the function with a dotted name and positional arguments."""
+
+
+def evaluate(expr: Expr, ctx: EvalContext) -> Any:
+    """Evaluate one expression tree; errors are raised as WorkflowError error maps."""
+    return _EVALUATORS[type(expr)](expr, ctx)
+
+
+def _literal(expr: Literal, ctx: EvalContext) -> Any:
+    return expr.value
+
+
+def _list(expr: ListLiteral, ctx: EvalContext) -> Any:
+    return [evaluate(item, ctx) for item in expr.items]
+
+
+def _map(expr: MapLiteral, ctx: EvalContext) -> Any:
+    result: dict[str, Any] = {}
+    for key_expr, value_expr in expr.entries:
+        key = evaluate(key_expr, ctx)
+        if not isinstance(key, str):
+            raise type_error(f"map keys must be strings, got {type_name(key)} {describe(key)}")
+        result[key] = evaluate(value_expr, ctx)
+    return result
+
+
+def _name(expr: Name, ctx: EvalContext) -> Any:
+    if not ctx.has_variable(expr.name) and expr.name in _stdlib.STDLIB_MODULES:
+        raise type_error(
+            f"{expr.name} is a standard library module, not a value; "
+            f"use one of its members such as {expr.name}.<function>"
+        )
+    return ctx.get_variable(expr.name)
+
+
+def _attribute(expr: Attribute, ctx: EvalContext) -> Any:
+    member = _module_member(expr, ctx)
+    if member is not _NOT_A_MEMBER:
+        return member
+    target = evaluate(expr.target, ctx)
+    if not isinstance(target, dict):
+        raise type_error(f"cannot read field {expr.name!r} of a {type_name(target)}: only maps have fields")
+    if expr.name not in target:
+        raise make_error("KeyError", f"key not found: {expr.name}")
+    return target[expr.name]
+
+
+_NOT_A_MEMBER = object()
+
+
+def _module_member(expr: Attribute, ctx: EvalContext) -> Any:
+    """`http.default_retry` style references: a stdlib constant or a FunctionRef."""
+    parts: list[str] = [expr.name]
+    node: Expr = expr.target
+    while isinstance(node, Attribute):
+        parts.append(node.name)
+        node = node.target
+    if not isinstance(node, Name) or node.name not in _stdlib.STDLIB_MODULES:
+        return _NOT_A_MEMBER
+    if ctx.has_variable(node.name):
+        return _NOT_A_MEMBER
+    parts.append(node.name)
+    dotted = ".".join(reversed(parts))
+    return _stdlib.module_member(dotted)
+
+
+def _index(expr: Index, ctx: EvalContext) -> Any:
+    target = evaluate(expr.target, ctx)
+    index = evaluate(expr.index, ctx)
+    return index_value(target, index)
+
+
+def index_value(target: Any, index: Any) -> Any:
+    """`target[index]` with Workflows' rules: lists by int, maps by string key."""
+    if isinstance(target, list):
+        if not is_int(index):
+            raise type_error(f"list index must be an int, got {type_name(index)} {describe(index)}")
+        if index < 0 or index >= len(target):
+            raise make_error(
+                "IndexError", f"list index {index} out of range (list has {len(target)} elements)"
+            )
+        return target[index]
+    if isinstance(target, dict):
+        if not isinstance(index, str):
+            raise type_error(f"map key must be a string, got {type_name(index)} {describe(index)}")
+        if index not in target:
+            raise make_error("KeyError", f"key not found: {index}")
+        return target[index]
+    raise type_error(f"cannot index a {type_name(target)}: only lists and maps can be indexed")
+
+
+def _call(expr: Call, ctx: EvalContext) -> Any:
+    args = [evaluate(arg, ctx) for arg in expr.args]
+    return ctx.call_function(expr.function, args)
+
+
+def _unary(expr: Unary, ctx: EvalContext) -> Any:
+    value = evaluate(expr.operand, ctx)
+    if expr.op == "not":
+        if not isinstance(value, bool):
+            raise type_error(f"'not' needs a boolean, got {type_name(value)} {describe(value)}")
+        return not value
+    if is_int(value):
+        return check_int(-value)
+    if isinstance(value, float):
+        return -value
+    raise type_error(f"unary '-' needs a number, got {type_name(value)} {describe(value)}")
+
+
+def _binary(expr: Binary, ctx: EvalContext) -> Any:
+    op = expr.op
+    left = evaluate(expr.left, ctx)
+    if op in ("and", "or"):
+        if not isinstance(left, bool):
+            raise type_error(f"'{op}' needs booleans, got {type_name(left)} {describe(left)}")
+        # Short circuit: the right side is not evaluated when the left decides.
+        if (op == "and" and not left) or (op == "or" and left):
+            return left
+        right = evaluate(expr.right, ctx)
+        if not isinstance(right, bool):
+            raise type_error(f"'{op}' needs booleans, got {type_name(right)} {describe(right)}")
+        return right
+    right = evaluate(expr.right, ctx)
+    return binary_op(op, left, right)
+
+
+def binary_op(op: str, left: Any, right: Any) -> Any:
+    """Apply a non-logical binary operator to two evaluated values."""
+    if op == "==":
+        return values_equal(left, right)
+    if op == "!=":
+        return not values_equal(left, right)
+    if op in ("<", "<=", ">", ">="):
+        return compare(op, left, right)
+    if op == "in":
+        return _contains(left, right)
+    if op == "+" and isinstance(left, str) and isinstance(right, str):
+        return left + right
+    if not (is_number(left) and is_number(right)):
+        hint = ""
+        if op == "+" and (isinstance(left, str) or isinstance(right, str)):
+            hint = "; convert with string() to concatenate"
+        raise type_error(
+            f"unsupported operand types for '{op}': {type_name(left)} and {type_name(right)}{hint}"
+        )
+    return _ARITHMETIC[op](left, right)
+
+
+def _contains(item: Any, container: Any) -> bool:
+    if isinstance(container, list):
+        return any(values_equal(item, element) for element in container)
+    if isinstance(container, dict):
+        return isinstance(item, str) and item in container
+    raise type_error(f"'in' needs a list or a map on its right, got {type_name(container)}")
+
+
+def _number(value: int | float) -> int | float:
+    return check_int(value) if is_int(value) else check_double(value)
+
+
+def _divide(left: int | float, right: int | float) -> float:
+    if right == 0:
+        raise make_error("ZeroDivisionError", "division by zero")
+    if is_int(left) and is_int(right):
+        # True division of two ints, exact even beyond 2**53.
+        return check_double(left / right)
+    return check_double(float(left) / float(right))
+
+
+def _floor_divide(left: int | float, right: int | float) -> int | float:
+    if right == 0:
+        raise make_error("ZeroDivisionError", "integer division or modulo by zero")
+    if is_int(left) and is_int(right):
+        return check_int(left // right)
+    return check_double(float(left // right))
+
+
+def _remainder(left: int | float, right: int | float) -> int | float:
+    if right == 0:
+        raise make_error("ZeroDivisionError", "integer division or modulo by zero")
+    if is_int(left) and is_int(right):
+        return left % right
+    return check_double(float(left % right))
+
+
+_ARITHMETIC: dict[str, Callable[[Any, Any], Any]] = {
+    "+": lambda a, b: _number(a + b),
+    "-": lambda a, b: _number(a - b),
+    "*": lambda a, b: _number(a * b),
+    "/": _divide,
+    "//": _floor_divide,
+    "%": _remainder,
+}
+
+_EVALUATORS: dict[type, Callable[[Any, EvalContext], Any]] = {
+    Literal: _literal,
+    ListLiteral: _list,
+    MapLiteral: _map,
+    Name: _name,
+    Attribute: _attribute,
+    Index: _index,
+    Call: _call,
+    Unary: _unary,
+    Binary: _binary,
+}

@@ -1,0 +1,118 @@
+"""Workflows value model: type names, 64-bit integers, equality and ordering rules.
+
+Workflows values are plain Python values (see docs/runtime-interfaces.md). Python's `bool`
+is an `int`, so every rule here tests `bool` before `int`.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from workflow_runtime.errors import WorkflowError, make_error
+
+INT64_MIN = -(2**63)
+INT64_MAX = 2**63 - 1
+
+
+@dataclass(frozen=True)
+class FunctionRef:
+    """A function used as a value, e.g. `${http.default_retry_predicate}`."""
+
+    name: str
+
+
+def type_name(value: Any) -> str:
+    """Return the Workflows type name of a value ("int", "double", "string", ...)."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "int"
+    if isinstance(value, float):
+        return "double"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, bytes):
+        return "bytes"
+    if isinstance(value, list):
+        return "list"
+    if isinstance(value, dict):
+        return "map"
+    if isinstance(value, FunctionRef):
+        return "function"
+    raise TypeError(f"not a Workflows value: {type(value).__name__}")
+
+
+def is_int(value: Any) -> bool:
+    """True for a Workflows int (a Python int that is not a bool)."""
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def is_number(value: Any) -> bool:
+    """True for a Workflows int or double."""
+    return is_int(value) or isinstance(value, float)
+
+
+def check_int(value: int, what: str = "integer result") -> int:
+    """Return `value` if it fits in a signed 64-bit integer, else raise ValueError."""
+    if value < INT64_MIN or value > INT64_MAX:
+        raise make_error("ValueError", f"{what} out of range (int is 64-bit): {value}")
+    return value
+
+
+def check_double(value: float) -> float:
+    """Reject infinities and NaN, which Workflows doubles cannot hold (JSON has no form)."""
+    if math.isinf(value) or math.isnan(value):
+        raise make_error("ValueError", f"double overflow: result is {value}")
+    return value
+
+
+def values_equal(left: Any, right: Any) -> bool:
+    """Workflows `==`: numbers compare by value (1 == 1.0), other types must match exactly."""
+    if is_number(left) and is_number(right):
+        return left == right
+    if type_name(left) != type_name(right):
+        return False
+    if isinstance(left, list):
+        return len(left) == len(right) and all(values_equal(a, b) for a, b in zip(left, right, strict=True))
+    if isinstance(left, dict):
+        return left.keys() == right.keys() and all(values_equal(left[k], right[k]) for k in left)
+    return bool(left == right)
+
+
+def compare(op: str, left: Any, right: Any) -> bool:
+    """Workflows ordering (`<`, `<=`, `>`, `>=`): numbers with numbers, strings with strings."""
+    if (is_number(left) and is_number(right)) or (isinstance(left, str) and isinstance(right, str)):
+        if op == "<":
+            return bool(left < right)
+        if op == "<=":
+            return bool(left <= right)
+        if op == ">":
+            return bool(left > right)
+        return bool(left >= right)
+    raise make_error(
+        "TypeError",
+        f"'{op}' not supported between {type_name(left)} and {type_name(right)}: "
+        "only numbers with numbers and strings with strings can be ordered",
+    )
+
+
+def describe(value: Any) -> str:
+    """A short rendering of a value for error messages."""
+    if isinstance(value, str):
+        return repr(value) if len(value) <= 60 else repr(value[:57] + "...")
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    return type_name(value)
+
+
+def type_error(message: str) -> WorkflowError:
+    """Shorthand for a TypeError-tagged WorkflowError."""
+    return make_error("TypeError", message)

@@ -1,0 +1,82 @@
+"""The pure part of the Workflows standard library (no clock, no I/O).
+
+Public API (see docs/runtime-interfaces.md): `FunctionSpec`, `lookup_function`,
+`PURE_FUNCTIONS`. Also `STDLIB_MODULES`, `module_member` (what `${http.default_retry}`
+evaluates to) and `call_pure` (check arity, then call).
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from workflow_runtime.errors import make_error
+from workflow_runtime.expressions.values import FunctionRef
+from workflow_runtime.stdlib import core
+from workflow_runtime.stdlib.spec import FunctionSpec, check_arity
+
+PURE_FUNCTIONS: dict[str, FunctionSpec] = {}
+for _registry in (core.registry,):
+    PURE_FUNCTIONS.update(_registry.specs)
+
+# Constants reachable as module members, e.g. `retry: ${http.default_retry}`.
+CONSTANTS: dict[str, Any] = {}
+
+# Every module name of Google's standard library; a dotted reference rooted at one of
+# these (and not shadowed by a variable) names a module member, not a variable.
+STDLIB_MODULES = frozenset(
+    {
+        "base64",
+        "events",
+        "experimental",
+        "hash",
+        "http",
+        "json",
+        "list",
+        "map",
+        "math",
+        "retry",
+        "sys",
+        "text",
+        "time",
+        "uuid",
+    }
+)
+
+# Modules whose functions the engine provides (PART 2); their members are FunctionRefs
+# even though they are not in PURE_FUNCTIONS.
+RUNTIME_MODULES = frozenset({"events", "experimental", "http", "sys", "uuid"})
+
+
+def lookup_function(name: str) -> FunctionSpec | None:
+    """The pure stdlib function with this dotted name, or None."""
+    return PURE_FUNCTIONS.get(name)
+
+
+def module_member(dotted: str) -> Any:
+    """Value of a stdlib member reference: a copy of a constant, or a FunctionRef."""
+    if dotted in CONSTANTS:
+        return copy.deepcopy(CONSTANTS[dotted])
+    if dotted in PURE_FUNCTIONS or dotted.split(".", 1)[0] in RUNTIME_MODULES:
+        return FunctionRef(dotted)
+    raise make_error("KeyError", f"standard library has no member named {dotted}")
+
+
+def call_pure(name: str, args: list[Any]) -> Any:
+    """Call a pure function by name with positional args (arity checked)."""
+    spec = PURE_FUNCTIONS.get(name)
+    if spec is None:
+        raise make_error("KeyError", f"function not found: {name}")
+    check_arity(spec, args)
+    return spec.impl(None, *args)
+
+
+__all__ = [
+    "CONSTANTS",
+    "PURE_FUNCTIONS",
+    "STDLIB_MODULES",
+    "FunctionSpec",
+    "call_pure",
+    "lookup_function",
+    "module_member",
+]

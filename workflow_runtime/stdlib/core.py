@@ -1,0 +1,136 @@
+"""Expression helpers: conversions, `default`, `if`, `keys`, `len`, `get_type`."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from workflow_runtime.expressions.values import (
+    INT64_MAX,
+    INT64_MIN,
+    check_double,
+    describe,
+    is_int,
+    type_name,
+)
+from workflow_runtime.stdlib.spec import Registry, expect, value_error
+
+registry = Registry()
+
+
+@registry.function("default")
+def default(ctx: Any, value: Any, default_value: Any) -> Any:
+    """`value` unless it is null, else `default_value`."""
+    return default_value if value is None else value
+
+
+@registry.function("if")
+def if_(ctx: Any, condition: Any, if_true: Any, if_false: Any) -> Any:
+    """`if_true` when `condition` is true, else `if_false`."""
+    expect("if", "condition", condition, "boolean")
+    return if_true if condition else if_false
+
+
+@registry.function("keys")
+def keys(ctx: Any, map_: Any) -> list[str]:
+    """The keys of a map, in insertion order."""
+    expect("keys", "map", map_, "map")
+    return list(map_)
+
+
+@registry.function("len")
+def len_(ctx: Any, value: Any) -> int:
+    """Number of elements of a list or map, or of characters of a string."""
+    expect("len", "value", value, "string", "list", "map", "bytes")
+    return len(value)
+
+
+@registry.function("get_type")
+def get_type(ctx: Any, value: Any) -> str:
+    """The Workflows type name of `value`."""
+    return _GET_TYPE_NAMES[type_name(value)]
+
+
+# get_type() spells two names differently from type_name(): see its reference page.
+_GET_TYPE_NAMES = {
+    "int": "integer",
+    "double": "double",
+    "string": "string",
+    "boolean": "boolean",
+    "list": "list",
+    "map": "map",
+    "null": "null",
+    "bytes": "bytes",
+    "function": "function",
+}
+
+
+@registry.function("int")
+def int_(ctx: Any, value: Any) -> int:
+    """Convert a string, double (truncating toward zero) or int to an int."""
+    expect("int", "value", value, "string", "number")
+    if is_int(value):
+        return value
+    if isinstance(value, float):
+        if math.isnan(value) or math.isinf(value):
+            raise value_error("int", f"cannot convert {value} to int")
+        result = int(value)
+    else:
+        text = value.strip()
+        try:
+            result = int(text, 10)
+        except ValueError:
+            raise value_error(
+                "int", f"cannot convert string {describe(value)} to int: not an integer"
+            ) from None
+    if not INT64_MIN <= result <= INT64_MAX:
+        raise value_error("int", f"{describe(value)} is out of the 64-bit int range")
+    return result
+
+
+@registry.function("double")
+def double(ctx: Any, value: Any) -> float:
+    """Convert a string or int to a double."""
+    expect("double", "value", value, "string", "number")
+    if isinstance(value, str):
+        try:
+            result = float(value.strip())
+        except ValueError:
+            raise value_error("double", f"cannot convert string {describe(value)} to double") from None
+        if math.isnan(result) or math.isinf(result):
+            raise value_error("double", f"cannot convert string {describe(value)} to double")
+        return result
+    return check_double(float(value))
+
+
+@registry.function("string")
+def string(ctx: Any, value: Any) -> str:
+    """Convert an int, double, boolean or string to a string."""
+    expect("string", "value", value, "string", "number", "boolean")
+    return format_scalar(value)
+
+
+def format_scalar(value: Any) -> str:
+    """How Workflows writes a scalar as text (true/false, shortest round-trip doubles)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return format_double(value)
+    return str(value)
+
+
+def format_double(value: float) -> str:
+    """Shortest round-trip form of a double, like JSON encoders write it."""
+    return repr(value)
+
+
+@registry.function("bool")
+def bool_(ctx: Any, value: Any) -> bool:
+    """Convert a boolean or a string ("true"/"false", any case) to a boolean."""
+    expect("bool", "value", value, "string", "boolean")
+    if isinstance(value, bool):
+        return value
+    lowered = value.strip().lower()
+    if lowered in ("true", "false"):
+        return lowered == "true"
+    raise value_error("bool", f"cannot convert string {describe(value)} to boolean")
