@@ -16,6 +16,7 @@ from workflow_runtime.expressions.ast import Expr
 from workflow_runtime.expressions.evaluator import EvalContext, evaluate
 from workflow_runtime.expressions.lexer import ExpressionSyntaxError
 from workflow_runtime.expressions.parser import parse_expression
+from workflow_runtime.expressions.values import describe, type_error, type_name
 
 
 @dataclass(frozen=True)
@@ -35,9 +36,12 @@ class CompiledList:
 
 @dataclass(frozen=True)
 class CompiledMap:
-    """A map with at least one expression among its values (keys are never evaluated)."""
+    """A map with at least one expression in its keys or values.
 
-    entries: tuple[tuple[str, Compiled], ...]
+    Keys may be expressions too: `{"${dynamicKey}": "myValue"}` (Google's maps page).
+    """
+
+    entries: tuple[tuple[Compiled, Compiled], ...]
 
 
 @dataclass(frozen=True)
@@ -73,8 +77,8 @@ def compile_value(value: Any) -> Compiled:
             return Constant(value)
         return CompiledList(items)
     if isinstance(value, dict):
-        entries = tuple((str(key), compile_value(item)) for key, item in value.items())
-        if all(isinstance(item, Constant) for _, item in entries):
+        entries = tuple((compile_value(str(key)), compile_value(item)) for key, item in value.items())
+        if all(isinstance(k, Constant) and isinstance(v, Constant) for k, v in entries):
             return Constant(value)
         return CompiledMap(entries)
     return Constant(value)
@@ -90,7 +94,13 @@ def resolve(compiled: Compiled, ctx: EvalContext) -> Any:
         return copy.deepcopy(value) if isinstance(value, (list, dict)) else value
     if isinstance(compiled, CompiledList):
         return [resolve(item, ctx) for item in compiled.items]
-    return {key: resolve(item, ctx) for key, item in compiled.entries}
+    result: dict[str, Any] = {}
+    for key_compiled, item in compiled.entries:
+        key = resolve(key_compiled, ctx)
+        if not isinstance(key, str):
+            raise type_error(f"map keys must be strings, got {type_name(key)} {describe(key)}")
+        result[key] = resolve(item, ctx)
+    return result
 
 
 __all__ = [

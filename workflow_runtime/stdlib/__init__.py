@@ -12,15 +12,23 @@ from typing import Any
 
 from workflow_runtime.errors import make_error
 from workflow_runtime.expressions.values import FunctionRef
-from workflow_runtime.stdlib import core
+from workflow_runtime.stdlib import codecs, containers, core, numeric, retry, text, timefmt
 from workflow_runtime.stdlib.spec import FunctionSpec, check_arity
 
 PURE_FUNCTIONS: dict[str, FunctionSpec] = {}
-for _registry in (core.registry,):
+for _registry in (
+    core.registry,
+    codecs.registry,
+    containers.registry,
+    numeric.registry,
+    retry.registry,
+    text.registry,
+    timefmt.registry,
+):
     PURE_FUNCTIONS.update(_registry.specs)
 
 # Constants reachable as module members, e.g. `retry: ${http.default_retry}`.
-CONSTANTS: dict[str, Any] = {}
+CONSTANTS: dict[str, Any] = dict(retry.CONSTANTS)
 
 # Every module name of Google's standard library; a dotted reference rooted at one of
 # these (and not shadowed by a variable) names a module member, not a variable.
