@@ -81,19 +81,26 @@ def _attribute(expr: Attribute, ctx: EvalContext) -> Any:
     member = _module_member(expr, ctx)
     if member is not _NOT_A_MEMBER:
         return member
-    target = evaluate(expr.target, ctx)
+    return field_value(evaluate(expr.target, ctx), expr.name)
+
+
+def field_value(target: Any, name: str) -> Any:
+    """`target.name`: only maps have fields."""
     if not isinstance(target, dict):
-        raise type_error(f"cannot read field {expr.name!r} of a {type_name(target)}: only maps have fields")
-    if expr.name not in target:
-        raise make_error("KeyError", f"key not found: {expr.name}")
-    return target[expr.name]
+        raise type_error(f"cannot read field {name!r} of a {type_name(target)}: only maps have fields")
+    if name not in target:
+        raise make_error("KeyError", f"key not found: {name}")
+    return target[name]
 
 
 _NOT_A_MEMBER = object()
 
 
 def _module_member(expr: Attribute, ctx: EvalContext) -> Any:
-    """`http.default_retry` style references: a stdlib constant or a FunctionRef."""
+    """`http.default_retry` style references: a stdlib constant or a FunctionRef.
+
+    Fields of a constant may follow, as in `http.default_retry.max_retries`.
+    """
     parts: list[str] = [expr.name]
     node: Expr = expr.target
     while isinstance(node, Attribute):
@@ -104,8 +111,15 @@ def _module_member(expr: Attribute, ctx: EvalContext) -> Any:
     if ctx.has_variable(node.name):
         return _NOT_A_MEMBER
     parts.append(node.name)
-    dotted = ".".join(reversed(parts))
-    return _stdlib.module_member(dotted)
+    parts.reverse()
+    for length in range(2, len(parts)):
+        dotted = ".".join(parts[:length])
+        if dotted in _stdlib.CONSTANTS:
+            value = _stdlib.module_member(dotted)
+            for name in parts[length:]:
+                value = field_value(value, name)
+            return value
+    return _stdlib.module_member(".".join(parts))
 
 
 def _index(expr: Index, ctx: EvalContext) -> Any:
