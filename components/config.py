@@ -12,9 +12,13 @@ says which names each workflow receives.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import json
+import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
+
+from components import config_checks as checks
 
 # One bus per project and region (an Eventarc Advanced limit); its id is fixed.
 EVENT_BUS_ID = "pipeline-events"
@@ -75,11 +79,18 @@ class ScheduleConfig:
     enabled: bool = True
 
 
+# The original's schedules: poller every 10 min, retention daily 03:00 UTC, scene generation
+# daily 08:00 Pacific (its scheduler_config.yaml), paused.
+DEFAULT_POLLER = ScheduleConfig("*/10 * * * *")
+DEFAULT_RETENTION_SCHEDULE = ScheduleConfig("0 3 * * *")
+DEFAULT_SCENE_GENERATION = ScheduleConfig("0 8 * * *", "America/Los_Angeles", False)
+
+
 @dataclass(frozen=True)
 class RetentionConfig:
     """The daily retention cleanup: its schedule and the retention window."""
 
-    schedule: ScheduleConfig = field(default_factory=lambda: ScheduleConfig("0 3 * * *"))
+    schedule: ScheduleConfig = field(default_factory=lambda: DEFAULT_RETENTION_SCHEDULE)
     days: int = 30
     dry_run: bool = False
 
@@ -100,11 +111,9 @@ class StackConfig:
     circuit_breaker_threshold: int = 3
     experimental: ExperimentalConfig = field(default_factory=ExperimentalConfig)
     firebase: FirebaseConfig = field(default_factory=FirebaseConfig)
-    poller: ScheduleConfig = field(default_factory=lambda: ScheduleConfig("*/10 * * * *"))
+    poller: ScheduleConfig = field(default_factory=lambda: DEFAULT_POLLER)
     retention: RetentionConfig = field(default_factory=RetentionConfig)
-    scene_generation: ScheduleConfig = field(
-        default_factory=lambda: ScheduleConfig("0 8 * * *", "America/Los_Angeles", False)
-    )
+    scene_generation: ScheduleConfig = field(default_factory=lambda: DEFAULT_SCENE_GENERATION)
     event_routing: EventRouting = "router"
     labels: Mapping[str, str] = field(default_factory=dict)
     deletion_protection: bool = True
@@ -154,14 +163,409 @@ def _flag(value: bool) -> str:
     return "true" if value else "false"
 
 
+# Labels the program puts on every resource; stack `labels` may not use these keys.
+PROGRAM_LABEL_KEYS: tuple[str, ...] = ("app", "environment", "managed-by", "workflow")
+MAX_LABELS = 64
+ENVIRONMENTS: tuple[str, ...] = ("staging", "production")
+EVENT_ROUTINGS: tuple[str, ...] = ("router", "direct")
+CALL_LOG_LEVELS: tuple[str, ...] = ("LOG_ALL_CALLS", "LOG_ERRORS_ONLY", "LOG_NONE")
+# The original's two channels: `stable` (default) and `canary` (the staging runbook's value).
+RELEASE_CHANNELS: tuple[str, ...] = ("stable", "canary")
+RETENTION_DAYS_RANGE = (1, 3650)
+
+# Top-level keys of the project namespace, and the keys each map-valued one takes.
+_SECTIONS: dict[str, tuple[str, ...]] = {
+    "regions": ("primary", "secondary", "legacy"),
+    "canary": (
+        "percent",
+        "imageTag",
+        "stableImageTag",
+        "releaseChannel",
+        "rollbackMarker",
+        "tags",
+        "sceneIds",
+    ),
+    "experimental": ("dream2flow", "dwm", "shared"),
+    "firebase": ("uploads", "storageBucket"),
+    "poller": ("schedule", "timeZone", "enabled"),
+    "retention": ("schedule", "timeZone", "enabled", "days", "dryRun"),
+    "sceneGeneration": ("schedule", "timeZone", "enabled"),
+    "labels": (),  # free-form keys, checked as label keys
+}
+_SCALARS: tuple[str, ...] = (
+    "environment",
+    "bucket",
+    "bucketLocation",
+    "circuitBreakerThreshold",
+    "eventRouting",
+    "deletionProtection",
+    "callLogLevel",
+)
+TOP_LEVEL_KEYS: tuple[str, ...] = _SCALARS + tuple(_SECTIONS)
+_INT_TEXT = re.compile(r"^-?[0-9]+$")
+_PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+
+
+def labels_for(config: StackConfig, workflow: str | None = None) -> dict[str, str]:
+    """The labels of one resource: the stack's `labels` plus the program's own keys."""
+    labels = dict(config.labels)
+    labels.update({"app": "blueprint-pipeline", "environment": config.environment, "managed-by": "pulumi"})
+    if workflow is not None:
+        labels["workflow"] = workflow
+    return labels
+
+
 def read_stack_config() -> StackConfig:
-    """Read and validate the current stack's config through the Pulumi SDK."""
-    raise NotImplementedError("filled in by the config task")
+    """Read and validate the current stack's config through the Pulumi SDK.
+
+    Top-level values arrive as strings (`pulumi config set`); map-valued keys arrive as JSON
+    and are decoded here. Keys of this project's namespace that the program does not know
+    (typos such as `bukcet`) are errors when the SDK exposes the full config map.
+    """
+    import pulumi  # deferred: the pure loader and its tests do not need the SDK
+    from pulumi.runtime import config as runtime_config
+
+    config = pulumi.Config()
+    raw: dict[str, Any] = {}
+    visible = {**runtime_config.get_config_env(), **runtime_config.CONFIG.get()}
+    prefix = f"{config.name}:"
+    names = {key[len(prefix) :] for key in visible if key.startswith(prefix)} | set(TOP_LEVEL_KEYS)
+    for key in sorted(names):
+        text = config.get(key)
+        if text is not None:
+            raw[key] = _decode_json(text) if key in _SECTIONS else text
+    gcp = pulumi.Config("gcp")
+    return load_stack_config(raw, project=gcp.get("project"), region=gcp.get("region"))
+
+
+def _decode_json(text: str) -> Any:
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError:
+        return text  # reported as "expected a map" with the text shown
 
 
 def load_stack_config(raw: Mapping[str, Any], *, project: str | None, region: str | None) -> StackConfig:
     """Validate one stack's raw config (keys without the project namespace).
 
+    Top-level scalars may be strings as the Pulumi CLI stores them ("3", "true"); values
+    inside maps must have their real type (what `pulumi config set --path` stores).
     Raises ConfigError listing every problem at once.
     """
-    raise NotImplementedError("filled in by the config task")
+    r = _Reader()
+    for key in sorted(set(raw) - set(TOP_LEVEL_KEYS)):
+        r.problem(key, raw[key], f"a known key; this project takes {', '.join(TOP_LEVEL_KEYS)}")
+    project_id = r.required_text("gcp:project", project, checks.check_project_id)
+    gcp_region = r.required_text("gcp:region", region, checks.check_region)
+    environment = r.choice(raw, "environment", None, ENVIRONMENTS)
+    bucket = r.required_text("bucket", raw.get("bucket"), checks.check_bucket_name)
+    location = r.text(raw, "bucketLocation", gcp_region.lower(), checks.check_bucket_location)
+    regions = _regions(r, r.section(raw, "regions"))
+    firebase = _firebase(r, r.section(raw, "firebase"), environment)
+    protection = r.boolean(raw, "deletionProtection", True, top_level=True)
+    if environment == "production" and protection is False:
+        r.problem(
+            "deletionProtection",
+            False,
+            "true when environment is production (rejected, not silently forced, so the stack "
+            "file always says what is deployed)",
+        )
+    config = StackConfig(
+        project=project_id,
+        region=gcp_region,
+        environment=environment or "staging",
+        bucket=bucket,
+        bucket_location=location,
+        primary_region=regions[0],
+        secondary_region=regions[1],
+        legacy_region=regions[2],
+        canary=_canary(r, r.section(raw, "canary")),
+        circuit_breaker_threshold=r.integer(raw, "circuitBreakerThreshold", 3, 1, None, top_level=True),
+        experimental=_experimental(r, r.section(raw, "experimental")),
+        firebase=firebase,
+        poller=_schedule(r, raw, "poller", DEFAULT_POLLER, checks.check_poller_schedule),
+        retention=_retention(r, r.section(raw, "retention")),
+        scene_generation=_schedule(r, raw, "sceneGeneration", DEFAULT_SCENE_GENERATION, checks.check_cron),
+        event_routing=r.choice(raw, "eventRouting", "router", EVENT_ROUTINGS),
+        labels=_labels(r, raw.get("labels")),
+        deletion_protection=protection,
+        call_log_level=r.choice(raw, "callLogLevel", "LOG_ERRORS_ONLY", CALL_LOG_LEVELS),
+    )
+    if r.problems:
+        raise ConfigError(r.problems)
+    return config
+
+
+def _regions(r: _Reader, section: Mapping[str, Any]) -> tuple[str, str, str]:
+    primary = r.text(section, "primary", "us-central1", checks.check_region, path="regions")
+    secondary = r.text(section, "secondary", "us-east1", checks.check_region, path="regions")
+    legacy = r.text(section, "legacy", "us-central1", checks.check_region, path="regions")
+    if primary == secondary:
+        r.problem("regions.secondary", secondary, f"a region other than regions.primary ({primary})")
+    return primary, secondary, legacy
+
+
+def _canary(r: _Reader, section: Mapping[str, Any]) -> CanaryConfig:
+    default = CanaryConfig()
+    marker = r.text(section, "rollbackMarker", default.rollback_marker, _check_rollback_marker, path="canary")
+    return CanaryConfig(
+        percent=r.integer(section, "percent", default.percent, 0, 100, path="canary"),
+        image_tag=r.text(section, "imageTag", default.image_tag, checks.check_docker_tag, path="canary"),
+        stable_image_tag=r.text(
+            section, "stableImageTag", default.stable_image_tag, checks.check_docker_tag, path="canary"
+        ),
+        release_channel=r.choice(
+            section, "releaseChannel", default.release_channel, RELEASE_CHANNELS, path="canary"
+        ),
+        rollback_marker=marker,
+        tags=r.text_list(section, "tags", _check_list_item, path="canary"),
+        scene_ids=r.text_list(section, "sceneIds", _check_scene_id, path="canary"),
+    )
+
+
+def _experimental(r: _Reader, section: Mapping[str, Any]) -> ExperimentalConfig:
+    return ExperimentalConfig(
+        dream2flow=r.boolean(section, "dream2flow", False, path="experimental"),
+        dwm=r.boolean(section, "dwm", False, path="experimental"),
+        shared=r.boolean(section, "shared", False, path="experimental"),
+    )
+
+
+def _firebase(r: _Reader, section: Mapping[str, Any], environment: str | None) -> FirebaseConfig:
+    uploads = r.boolean(section, "uploads", False, path="firebase")
+    bucket = r.text(section, "storageBucket", "", checks.check_bucket_name, path="firebase")
+    if environment == "production" and uploads and "storageBucket" not in section:
+        r.problem(
+            "firebase.storageBucket",
+            None,
+            "a Firebase storage bucket name: production with firebase.uploads=true requires it "
+            "(or set firebase.uploads to false)",
+        )
+    return FirebaseConfig(uploads=uploads, storage_bucket=bucket)
+
+
+def _schedule(
+    r: _Reader,
+    raw: Mapping[str, Any],
+    key: str,
+    default: ScheduleConfig,
+    check_schedule: Callable[[str], str | None],
+) -> ScheduleConfig:
+    section = r.section(raw, key)
+    return ScheduleConfig(
+        schedule=r.text(section, "schedule", default.schedule, check_schedule, path=key),
+        time_zone=r.text(section, "timeZone", default.time_zone, checks.check_time_zone, path=key),
+        enabled=r.boolean(section, "enabled", default.enabled, path=key),
+    )
+
+
+def _retention(r: _Reader, section: Mapping[str, Any]) -> RetentionConfig:
+    default = RetentionConfig()
+    low, high = RETENTION_DAYS_RANGE
+    schedule = _schedule(r, {"retention": section}, "retention", default.schedule, checks.check_cron)
+    return RetentionConfig(
+        schedule=schedule,
+        days=r.integer(section, "days", default.days, low, high, path="retention"),
+        dry_run=r.boolean(section, "dryRun", default.dry_run, path="retention"),
+    )
+
+
+def _labels(r: _Reader, raw: Any) -> dict[str, str]:
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        r.problem("labels", raw, "a map of label key -> value")
+        return {}
+    labels: dict[str, str] = {}
+    for key, value in raw.items():
+        path = f"labels.{key}"
+        reason = checks.check_label_key(str(key))
+        if reason:
+            r.problem(path, key, reason)
+        elif key in PROGRAM_LABEL_KEYS:
+            r.problem(
+                path, value, f"a key other than {', '.join(PROGRAM_LABEL_KEYS)} (the program sets those)"
+            )
+        elif not isinstance(value, str):
+            r.problem(path, value, "a string label value (quote numbers and booleans)")
+        elif reason := checks.check_label_value(value):
+            r.problem(path, value, reason)
+        else:
+            labels[key] = value
+    room = MAX_LABELS - len(PROGRAM_LABEL_KEYS)
+    if len(raw) > room:
+        r.problem(
+            "labels", f"{len(raw)} labels", f"at most {room} labels ({MAX_LABELS} minus the program's own)"
+        )
+    return labels
+
+
+def _check_rollback_marker(template: str) -> str | None:
+    allowed = (
+        "an object-name template containing {scene_id} (and no other {placeholder}), "
+        "e.g. scenes/{scene_id}/geniesim/.canary_rollback"
+    )
+    if _PLACEHOLDER.findall(template) != ["scene_id"] or template.startswith("/"):
+        return allowed
+    if any(part in ("", ".", "..") for part in template.split("/")) or len(template.encode()) > 1024:
+        return allowed
+    return None
+
+
+def _check_list_item(item: str) -> str | None:
+    # Lists reach the workflows comma-joined, so an item cannot hold a comma.
+    if item.strip() and "," not in item and item == item.strip():
+        return None
+    return "non-empty strings without commas or surrounding spaces"
+
+
+def _check_scene_id(item: str) -> str | None:
+    if _check_list_item(item) is None and "/" not in item:
+        return None
+    return "scene ids: non-empty strings without commas, slashes or surrounding spaces"
+
+
+class _Reader:
+    """Reads typed values out of raw config, collecting every problem instead of stopping."""
+
+    def __init__(self) -> None:
+        self.problems: list[str] = []
+
+    def problem(self, key: str, value: Any, allowed: str) -> None:
+        """Record one problem: the key, the bad value and what is allowed."""
+        self.problems.append(f"{key}: got {_show(value)}; expected {allowed}")
+
+    def section(self, raw: Mapping[str, Any], key: str) -> Mapping[str, Any]:
+        """A map-valued key, checked for unknown sub-keys; {} when absent or wrong."""
+        value = raw.get(key)
+        if value is None:
+            return {}
+        allowed = _SECTIONS[key]
+        if not isinstance(value, dict):
+            self.problem(key, value, f"a map with keys {', '.join(allowed)}")
+            return {}
+        for sub in sorted(set(value) - set(allowed), key=str):
+            self.problem(f"{key}.{sub}", value[sub], f"no such key; {key} takes {', '.join(allowed)}")
+        return value
+
+    def required_text(self, key: str, value: Any, check: Callable[[str], str | None]) -> str:
+        """A required string; missing values are reported with the command that sets them."""
+        if value is None or value == "":
+            self.problem(key, None, f"a value; set it with `pulumi config set {key} <value>`")
+            return ""
+        return self.text({key: value}, key, "", check)
+
+    def text(
+        self,
+        raw: Mapping[str, Any],
+        key: str,
+        default: str,
+        check: Callable[[str], str | None],
+        *,
+        path: str = "",
+    ) -> str:
+        """An optional string passing `check`."""
+        if key not in raw:
+            return default
+        value, where = raw[key], _join(path, key)
+        if not isinstance(value, str):
+            self.problem(where, value, f"a string: {check('') or 'text'}")
+            return default
+        reason = check(value)
+        if reason:
+            self.problem(where, value, reason)
+            return default
+        return value
+
+    def choice(
+        self, raw: Mapping[str, Any], key: str, default: Any, allowed: tuple[str, ...], *, path: str = ""
+    ) -> Any:
+        """One of a fixed set of strings; `default=None` makes the key required."""
+        where = _join(path, key)
+        if key not in raw:
+            if default is None:
+                self.problem(
+                    where, None, f"one of {', '.join(allowed)}; set it with `pulumi config set {where}`"
+                )
+            return default
+        if raw[key] not in allowed:
+            self.problem(where, raw[key], f"one of {', '.join(allowed)}")
+            return default
+        return raw[key]
+
+    def integer(
+        self,
+        raw: Mapping[str, Any],
+        key: str,
+        default: int,
+        low: int,
+        high: int | None,
+        *,
+        path: str = "",
+        top_level: bool = False,
+    ) -> int:
+        """An integer in [low, high]; a digit string only at top level, where Pulumi stores strings."""
+        if key not in raw:
+            return default
+        value, where = raw[key], _join(path, key)
+        allowed = f"an integer from {low} to {high}" if high is not None else f"an integer >= {low}"
+        number = value
+        if top_level and isinstance(value, str) and _INT_TEXT.match(value):
+            number = int(value)
+        if isinstance(number, bool) or not isinstance(number, int):
+            hint = "" if top_level else f" (`pulumi config set --path {where} <n>` stores a number)"
+            self.problem(where, value, allowed + hint)
+            return default
+        if number < low or (high is not None and number > high):
+            self.problem(where, value, allowed)
+            return default
+        return number
+
+    def boolean(
+        self, raw: Mapping[str, Any], key: str, default: bool, *, path: str = "", top_level: bool = False
+    ) -> bool:
+        """A boolean; the strings "true"/"false" only at top level, where Pulumi stores strings."""
+        if key not in raw:
+            return default
+        value, where = raw[key], _join(path, key)
+        if isinstance(value, bool):
+            return value
+        if top_level and value in ("true", "false"):
+            return value == "true"
+        allowed = 'true or false ("true"/"false" strings only for top-level keys)'
+        self.problem(where, value, allowed)
+        return default
+
+    def text_list(
+        self, raw: Mapping[str, Any], key: str, check: Callable[[str], str | None], *, path: str
+    ) -> tuple[str, ...]:
+        """A list of strings, each passing `check`."""
+        value, where = raw.get(key, []), _join(path, key)
+        if not isinstance(value, list):
+            self.problem(where, value, f"a list of {check('') or 'strings'}")
+            return ()
+        good: list[str] = []
+        for index, item in enumerate(value):
+            reason = check(item) if isinstance(item, str) else check("")
+            if reason:
+                self.problem(f"{where}[{index}]", item, reason)
+            else:
+                good.append(item)
+        return tuple(good)
+
+
+def _join(path: str, key: str) -> str:
+    return f"{path}.{key}" if path else key
+
+
+def _show(value: Any) -> str:
+    """A value as the user wrote it, with its type, e.g. `"25" (a string)`."""
+    if value is None:
+        return "nothing (the key is missing)"
+    kind = {bool: "a boolean", int: "an integer", float: "a number", str: "a string", list: "a list"}.get(
+        type(value), "a map" if isinstance(value, dict) else type(value).__name__
+    )
+    text = json.dumps(value, default=str)
+    if len(text) > 80:
+        text = text[:77] + "..."
+    return f"{text} ({kind})"
