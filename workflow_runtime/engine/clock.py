@@ -1,0 +1,156 @@
+"""Virtual time and the discrete-event scheduler behind it.
+
+Nothing in the runtime sleeps for real. Every unit of concurrent work (the execution
+itself, each parallel branch or iteration worker) is a task on a Python thread, but only
+ONE task runs at any moment: a task runs until it blocks (sleeps, waits for other tasks)
+or finishes, then hands control to the next runnable task. When no task is runnable the
+clock jumps to the earliest sleeper's wake-up time. Ready tasks run in FIFO order and
+sleepers with equal wake-up times wake in the order they went to sleep, so every run of
+the same workflow interleaves identically: results are deterministic.
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+import threading
+from collections import deque
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+# 2025-01-01T00:00:00Z: a fixed start makes sys.now() and logged times reproducible.
+DEFAULT_START = 1735689600.0
+
+
+class SchedulerDeadlock(RuntimeError):
+    """Every task is blocked and none sleeps: the execution can never make progress."""
+
+
+class Task:
+    """One cooperatively scheduled unit of work (the execution, a branch, a worker)."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.done = False
+        self.error: BaseException | None = None
+        self._go = threading.Semaphore(0)
+        self._waiters: list[_Join] = []
+
+
+class _Join:
+    """A task waiting for a set of tasks to finish."""
+
+    def __init__(self, waiter: Task, pending: int) -> None:
+        self.waiter = waiter
+        self.pending = pending
+
+
+class VirtualClock:
+    """Virtual epoch-seconds clock; `sleep` blocks the calling task in virtual time."""
+
+    def __init__(self, start: float = DEFAULT_START) -> None:
+        self._now = float(start)
+        self._current: Task | None = None
+        self._ready: deque[Task] = deque()
+        self._sleepers: list[tuple[float, int, Task]] = []
+        self._seq = itertools.count()
+
+    def now(self) -> float:
+        """Current virtual time in epoch seconds."""
+        return self._now
+
+    def advance(self, seconds: float) -> None:
+        """Move time forward from outside any execution (tests use it between runs)."""
+        if seconds < 0:
+            raise ValueError(f"cannot move the clock backwards by {seconds} s")
+        if self._current is not None:
+            self.sleep(seconds)
+        else:
+            self._now += seconds
+
+    def sleep(self, seconds: float) -> None:
+        """Block the running task for `seconds` of virtual time."""
+        self.sleep_until(self._now + max(0.0, float(seconds)))
+
+    def sleep_until(self, when: float) -> None:
+        """Block the running task until virtual time `when` (no-op if already past)."""
+        current = self._current
+        if current is None:
+            self._now = max(self._now, when)
+            return
+        heapq.heappush(self._sleepers, (max(when, self._now), next(self._seq), current))
+        self._switch(current, wait=True)
+
+    @contextmanager
+    def task(self, name: str = "execution") -> Iterator[None]:
+        """Run the calling thread's work as a scheduled task (nested use is a no-op)."""
+        if self._current is not None:
+            yield
+            return
+        root = Task(name)
+        self._current = root
+        try:
+            yield
+        finally:
+            self._current = None
+
+    def spawn(self, name: str, fn: Callable[[], None]) -> Task:
+        """Create a task running `fn`; it starts when the running task blocks."""
+        task = Task(name)
+
+        def body() -> None:
+            task._go.acquire()
+            try:
+                fn()
+            except BaseException as exc:  # handed to whoever joins the task
+                task.error = exc
+            finally:
+                self._finish(task)
+
+        threading.Thread(target=body, name=f"wf-{name}", daemon=True).start()
+        self._ready.append(task)
+        return task
+
+    def join(self, tasks: list[Task]) -> None:
+        """Block the running task until every task in `tasks` has finished."""
+        pending = [t for t in tasks if not t.done]
+        if not pending:
+            return
+        current = self._require_current()
+        join = _Join(current, len(pending))
+        for t in pending:
+            t._waiters.append(join)
+        self._switch(current, wait=True)
+
+    def _require_current(self) -> Task:
+        if self._current is None:
+            raise RuntimeError("no scheduled task is running; use VirtualClock.task()")
+        return self._current
+
+    def _finish(self, task: Task) -> None:
+        task.done = True
+        for join in task._waiters:
+            join.pending -= 1
+            if join.pending == 0:
+                self._ready.append(join.waiter)
+        task._waiters.clear()
+        self._switch(task, wait=False)
+
+    def _pick_next(self) -> Task:
+        if self._ready:
+            return self._ready.popleft()
+        if self._sleepers:
+            when, _, task = heapq.heappop(self._sleepers)
+            self._now = max(self._now, when)
+            return task
+        raise SchedulerDeadlock("all tasks are blocked and none is sleeping")
+
+    def _switch(self, current: Task, *, wait: bool) -> None:
+        """Hand control to the next runnable task; if `wait`, block until resumed."""
+        nxt = self._pick_next()
+        self._current = nxt
+        if nxt is current:
+            return
+        nxt._go.release()
+        if wait:
+            current._go.acquire()

@@ -1,0 +1,634 @@
+"""Validate a parsed workflow and compile it into the step model, before anything runs.
+
+Every rejection is a WorkflowDefinitionError naming the file, the line and the step.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, fields, is_dataclass
+from typing import Any
+
+from workflow_runtime.engine import model as m
+from workflow_runtime.engine.accounting import Limits
+from workflow_runtime.engine.functions import lookup_builtin, lookup_connector
+from workflow_runtime.engine.loader import LineDict, LineList, plain
+from workflow_runtime.errors import WorkflowDefinitionError
+from workflow_runtime.expressions import (
+    Compiled,
+    Expr,
+    ExpressionSyntaxError,
+    compile_value,
+    expression_source,
+    parse_expression,
+)
+from workflow_runtime.expressions.ast import Attribute, Call, Index, Name
+
+KINDS = ("assign", "call", "switch", "raise", "return", "steps", "for", "parallel", "try")
+_KIND_KEYS: dict[str, set[str]] = {
+    "assign": {"assign", "next"},
+    "call": {"call", "args", "result", "next"},
+    "switch": {"switch", "next"},
+    "raise": {"raise"},
+    "return": {"return"},
+    "steps": {"steps", "next"},
+    "for": {"for", "next"},
+    "parallel": {"parallel", "next"},
+    "try": {"try", "retry", "except", "next"},
+    "": {"next"},
+}
+_CONDITION_ACTIONS = {"next", "steps", "assign", "return", "raise", "call", "args", "result"}
+_JUMP_WORDS = ("end", "break", "continue")
+
+
+@dataclass(frozen=True)
+class _Scope:
+    """Where a step sits: visible jump targets and the loop it may break out of."""
+
+    sub: str
+    names: tuple[frozenset[str], ...]  # innermost first, up to a loop/branch/sub boundary
+    in_loop: bool
+
+
+class Compiler:
+    """Turns line-annotated YAML values into a validated `Workflow`."""
+
+    def __init__(self, file: str, name: str, limits: Limits) -> None:
+        self.file = file
+        self.name = name
+        self.limits = limits
+        self.subworkflows: dict[str, tuple[list[tuple[str, Any]], set[str]]] = {}
+        # Step names must be unique within a subworkflow (Google's rule), nested or not.
+        self._step_names: set[str] = set()
+
+    def fail(self, line: int, message: str) -> WorkflowDefinitionError:
+        """An error to raise at `line`."""
+        return WorkflowDefinitionError(self.file, line, message)
+
+    # --- top level -------------------------------------------------------------------
+
+    def compile(self, raw: Any) -> m.Workflow:
+        """Compile the whole document."""
+        if isinstance(raw, LineList):
+            definitions = {"main": (raw.line, LineDict(steps=raw))}
+            definitions["main"][1].line = raw.line
+            definitions["main"][1].key_lines = {"steps": raw.line}
+        elif isinstance(raw, LineDict):
+            definitions = {}
+            for key, value in raw.items():
+                line = raw.key_lines[key]
+                if not isinstance(value, LineDict):
+                    raise self.fail(line, f"subworkflow '{key}' must be a map with 'steps'")
+                definitions[key] = (line, value)
+            if "main" not in definitions:
+                raise self.fail(raw.line, "workflow has no 'main' subworkflow")
+        else:
+            raise self.fail(1, "a workflow is a list of steps or a map of subworkflows")
+        for name, (line, body) in definitions.items():
+            self.subworkflows[name] = self._params(name, line, body)
+        subs = {name: self._subworkflow(name, line, body) for name, (line, body) in definitions.items()}
+        for sub in subs.values():
+            self._check_parallel_writes(sub)
+        return m.Workflow(self.file, self.name, subs)
+
+    def _params(self, name: str, line: int, body: LineDict) -> tuple[list[tuple[str, Any]], set[str]]:
+        unknown = set(body) - {"params", "steps"}
+        if unknown:
+            key = sorted(unknown)[0]
+            raise self.fail(
+                body.key_lines[key],
+                f"subworkflow '{name}': unknown key '{key}' (allowed: params, steps)",
+            )
+        raw = body.get("params", [])
+        pline = body.key_lines.get("params", line)
+        if not isinstance(raw, list):
+            raise self.fail(pline, f"subworkflow '{name}': params must be a list")
+        params: list[tuple[str, Any]] = []
+        required: set[str] = set()
+        for item in raw:
+            if isinstance(item, str):
+                params.append((item, None))
+                required.add(item)
+            elif isinstance(item, dict) and len(item) == 1:
+                ((pname, default),) = item.items()
+                params.append((pname, plain(default)))
+            else:
+                raise self.fail(pline, f"subworkflow '{name}': a param is a name or a single 'name: default'")
+        if name == "main" and len(params) > 1:
+            raise self.fail(pline, "main takes at most one param (the runtime argument)")
+        return params, required
+
+    def _subworkflow(self, name: str, line: int, body: LineDict) -> m.Subworkflow:
+        if "steps" not in body:
+            raise self.fail(line, f"subworkflow '{name}' has no 'steps'")
+        params, required = self.subworkflows[name]
+        self._step_names = set()
+        scope = _Scope(name, (), in_loop=False)
+        block = self._block(body["steps"], body.key_lines["steps"], scope, boundary=True)
+        return m.Subworkflow(name, line, params, required, block)
+
+    # --- blocks and steps ------------------------------------------------------------
+
+    def _block(self, raw: Any, line: int, scope: _Scope, *, boundary: bool = False) -> m.Block:
+        """Compile a list of steps; `boundary` starts a new jump domain (loop/branch/sub)."""
+        if not isinstance(raw, LineList) or not raw:
+            raise self.fail(line, "'steps' must be a non-empty list of steps")
+        entries: list[tuple[str, int, LineDict]] = []
+        seen: set[str] = set()
+        for item, item_line in zip(raw, raw.item_lines, strict=True):
+            if not isinstance(item, LineDict) or len(item) != 1:
+                raise self.fail(item_line, "a step is a map with exactly one key: its name")
+            ((step_name, body),) = item.items()
+            if not isinstance(body, LineDict):
+                raise self.fail(item_line, f"step '{step_name}': its body must be a map")
+            if step_name in self._step_names:
+                raise self.fail(
+                    item_line,
+                    f"duplicate step name '{step_name}' (step names are unique per subworkflow)",
+                )
+            self._step_names.add(step_name)
+            if step_name in _JUMP_WORDS:
+                raise self.fail(item_line, f"'{step_name}' is reserved and cannot name a step")
+            seen.add(step_name)
+            entries.append((step_name, item_line, body))
+        names = frozenset(seen)
+        inner = _Scope(scope.sub, ((names,) if boundary else (names, *scope.names)), scope.in_loop)
+        return m.Block([self._step(n, ln, body, inner) for n, ln, body in entries])
+
+    def _step(self, name: str, line: int, body: LineDict, scope: _Scope) -> m.Step:
+        kinds = [k for k in KINDS if k in body]
+        if len(kinds) > 1:
+            raise self.fail(line, f"step '{name}' has two kinds: '{kinds[0]}' and '{kinds[1]}'")
+        kind = kinds[0] if kinds else ""
+        allowed = _KIND_KEYS[kind]
+        for key in body:
+            if key not in allowed:
+                if key in ("args", "result") and kind != "call":
+                    raise self.fail(body.key_lines[key], f"step '{name}': '{key}' without 'call'")
+                raise self.fail(
+                    body.key_lines[key],
+                    f"step '{name}': unknown key '{key}' "
+                    f"(a {kind or 'next'} step allows: {', '.join(sorted(allowed))})",
+                )
+        if not kind and "next" not in body:
+            raise self.fail(line, f"step '{name}' is empty: give it a kind or a 'next'")
+        nxt = self._next(name, body, scope)
+        return self._build(kind, name, line, body, scope, nxt)
+
+    def _build(
+        self, kind: str, name: str, line: int, body: LineDict, scope: _Scope, nxt: str | None
+    ) -> m.Step:
+        kline = body.key_lines.get(kind, line)
+        if kind == "assign":
+            return m.AssignStep(name, line, nxt, self._assignments(name, body["assign"], kline))
+        if kind == "call":
+            return self._call(name, line, body, nxt)
+        if kind == "switch":
+            return m.SwitchStep(name, line, nxt, self._conditions(name, body["switch"], kline, scope))
+        if kind == "raise":
+            return m.RaiseStep(name, line, None, self._compile(body["raise"], kline, name))
+        if kind == "return":
+            return m.ReturnStep(name, line, None, self._compile(body["return"], kline, name))
+        if kind == "steps":
+            return m.StepsStep(name, line, nxt, self._block(body["steps"], kline, scope))
+        if kind == "for":
+            return m.ForStep(name, line, nxt, self._for(name, body["for"], kline, scope, False))
+        if kind == "parallel":
+            return self._parallel(name, line, body["parallel"], kline, scope, nxt)
+        if kind == "try":
+            return self._try(name, line, body, scope, nxt)
+        return m.Step(name, line, nxt)
+
+    def _next(self, name: str, body: LineDict, scope: _Scope) -> str | None:
+        if "next" not in body:
+            return None
+        target = body["next"]
+        line = body.key_lines["next"]
+        if not isinstance(target, str):
+            raise self.fail(line, f"step '{name}': 'next' must be a step name")
+        self._check_jump(name, target, line, scope)
+        return target
+
+    def _check_jump(self, name: str, target: str, line: int, scope: _Scope) -> None:
+        if target == "end":
+            return
+        if target in ("break", "continue"):
+            if not scope.in_loop:
+                raise self.fail(line, f"step '{name}': '{target}' outside a for loop")
+            return
+        if not any(target in names for names in scope.names):
+            raise self.fail(
+                line,
+                f"step '{name}': next '{target}' is not a step of this block or an enclosing "
+                "one (jumps cannot enter nested steps or leave a loop, branch or subworkflow)",
+            )
+
+    # --- step kinds ------------------------------------------------------------------
+
+    def _assignments(self, name: str, raw: Any, line: int) -> list[m.Assignment]:
+        if not isinstance(raw, LineList) or not raw:
+            raise self.fail(line, f"step '{name}': 'assign' must be a non-empty list")
+        if len(raw) > self.limits.max_assignments_per_step:
+            raise self.fail(
+                line,
+                f"step '{name}': {len(raw)} assignments, more than the limit of "
+                f"{self.limits.max_assignments_per_step} per step",
+            )
+        result = []
+        for item, item_line in zip(raw, raw.item_lines, strict=True):
+            if not isinstance(item, dict) or len(item) != 1:
+                raise self.fail(item_line, f"step '{name}': each assignment is one 'target: value'")
+            ((target_text, value),) = item.items()
+            target, root = self._target(name, str(target_text), item_line)
+            result.append(m.Assignment(target, root, self._compile(value, item_line, name), item_line))
+        return result
+
+    def _target(self, name: str, text: str, line: int) -> tuple[Expr, str]:
+        """Parse an assignment target: `x`, `a.b`, `m["k"]`, `l[0]` (nested)."""
+        try:
+            expr = parse_expression(text)
+        except ExpressionSyntaxError as exc:
+            raise self.fail(line, f"step '{name}': invalid assignment target '{text}': {exc}") from None
+        node = expr
+        while isinstance(node, Attribute | Index):
+            if isinstance(node, Index):
+                self._check_calls(node.index, line, name)
+            node = node.target
+        if not isinstance(node, Name):
+            raise self.fail(
+                line,
+                f"step '{name}': invalid assignment target '{text}' "
+                '(use a variable, a.b, m["key"] or list[index])',
+            )
+        return expr, node.name
+
+    def _call(self, name: str, line: int, body: LineDict, nxt: str | None) -> m.CallStep:
+        function = body["call"]
+        cline = body.key_lines["call"]
+        if not isinstance(function, str) or not function:
+            raise self.fail(cline, f"step '{name}': 'call' must name a function")
+        args = body.get("args")
+        aline = body.key_lines.get("args", cline)
+        if args is not None and not isinstance(args, dict):
+            raise self.fail(aline, f"step '{name}': 'args' must be a map of argument names")
+        result = body.get("result")
+        if result is not None and not isinstance(result, str):
+            raise self.fail(body.key_lines["result"], f"step '{name}': 'result' must be a name")
+        kind = self._check_call_target(name, function, args or {}, cline)
+        compiled = self._compile(args, aline, name) if args is not None else None
+        return m.CallStep(name, line, nxt, function, kind, compiled, result)
+
+    def _check_call_target(self, name: str, function: str, args: dict, line: int) -> str:
+        if function in self.subworkflows:
+            params, required = self.subworkflows[function]
+            known = {p for p, _ in params}
+            self._check_args(name, function, args, known, required, line)
+            return "subworkflow"
+        spec = lookup_builtin(function)
+        if spec is not None:
+            known = set(spec.params)
+            self._check_args(name, function, args, known, set(spec.params[: spec.required]), line)
+            return "function"
+        if lookup_connector(function) is not None:
+            return "connector"
+        raise self.fail(line, f"step '{name}': unknown function or subworkflow '{function}'")
+
+    def _check_args(
+        self, name: str, function: str, args: dict, known: set[str], required: set[str], line: int
+    ) -> None:
+        for arg in args:
+            if arg not in known:
+                raise self.fail(
+                    line,
+                    f"step '{name}': '{function}' has no argument '{arg}' "
+                    f"(it takes: {', '.join(sorted(known)) or 'nothing'})",
+                )
+        missing = sorted(required - set(args))
+        if missing:
+            raise self.fail(line, f"step '{name}': '{function}' needs argument(s) {', '.join(missing)}")
+
+    def _conditions(self, name: str, raw: Any, line: int, scope: _Scope) -> list[m.Condition]:
+        if not isinstance(raw, LineList) or not raw:
+            raise self.fail(line, f"step '{name}': 'switch' must be a non-empty list")
+        if len(raw) > self.limits.max_switch_conditions:
+            raise self.fail(
+                line,
+                f"step '{name}': {len(raw)} conditions, more than the limit of "
+                f"{self.limits.max_switch_conditions}",
+            )
+        result = []
+        for item, item_line in zip(raw, raw.item_lines, strict=True):
+            if not isinstance(item, LineDict) or "condition" not in item:
+                raise self.fail(item_line, f"step '{name}': each switch item needs 'condition'")
+            action_body = LineDict({k: v for k, v in item.items() if k != "condition"})
+            action_body.line = item_line
+            action_body.key_lines = {k: v for k, v in item.key_lines.items() if k != "condition"}
+            for key in action_body:
+                if key not in _CONDITION_ACTIONS:
+                    raise self.fail(
+                        item.key_lines[key],
+                        f"step '{name}': unknown key '{key}' in a condition (allowed: "
+                        f"{', '.join(sorted(_CONDITION_ACTIONS))})",
+                    )
+            if not action_body:
+                raise self.fail(item_line, f"step '{name}': a condition needs an action (next...)")
+            test = self._compile(item["condition"], item.key_lines["condition"], name)
+            action = self._step(name, item_line, action_body, scope)
+            result.append(m.Condition(test, item_line, action))
+        return result
+
+    def _for(self, name: str, raw: Any, line: int, scope: _Scope, parallel: bool) -> m.ForLoop:
+        if not isinstance(raw, LineDict):
+            raise self.fail(line, f"step '{name}': 'for' must be a map")
+        allowed = {"value", "index", "in", "range", "steps"}
+        for key in raw:
+            if key not in allowed:
+                raise self.fail(
+                    raw.key_lines[key],
+                    f"step '{name}': unknown key '{key}' in 'for' (allowed: {', '.join(sorted(allowed))})",
+                )
+        for key in ("value", "index"):
+            if key in raw and not isinstance(raw[key], str):
+                raise self.fail(raw.key_lines[key], f"step '{name}': '{key}' must be a name")
+        if "value" not in raw:
+            raise self.fail(line, f"step '{name}': 'for' needs 'value'")
+        if ("in" in raw) == ("range" in raw):
+            raise self.fail(line, f"step '{name}': 'for' needs exactly one of 'in' and 'range'")
+        if "steps" not in raw:
+            raise self.fail(line, f"step '{name}': 'for' needs 'steps'")
+        items = self._compile(raw["in"], raw.key_lines["in"], name) if "in" in raw else None
+        rng = None
+        if "range" in raw:
+            rline = raw.key_lines["range"]
+            value = raw["range"]
+            if isinstance(value, list) and len(value) != 2:
+                raise self.fail(rline, f"step '{name}': 'range' is [start, end]")
+            rng = self._compile(value, rline, name)
+        loop_scope = _Scope(scope.sub, (), in_loop=True)
+        body = self._block(raw["steps"], raw.key_lines["steps"], loop_scope, boundary=True)
+        return m.ForLoop(raw["value"], raw.get("index"), items, rng, body, line)
+
+    def _parallel(
+        self, name: str, line: int, raw: Any, kline: int, scope: _Scope, nxt: str | None
+    ) -> m.ParallelStep:
+        if not isinstance(raw, LineDict):
+            raise self.fail(kline, f"step '{name}': 'parallel' must be a map")
+        allowed = {"shared", "concurrency_limit", "exception_policy", "branches", "for"}
+        for key in raw:
+            if key not in allowed:
+                raise self.fail(
+                    raw.key_lines[key],
+                    f"step '{name}': unknown key '{key}' in 'parallel' "
+                    f"(allowed: {', '.join(sorted(allowed))})",
+                )
+        if ("branches" in raw) == ("for" in raw):
+            raise self.fail(kline, f"step '{name}': 'parallel' needs exactly one of branches/for")
+        shared = raw.get("shared", [])
+        if not isinstance(shared, list) or not all(isinstance(s, str) for s in shared):
+            raise self.fail(raw.key_lines.get("shared", kline), f"step '{name}': 'shared' is a list of names")
+        policy = raw.get("exception_policy", "continueAll")
+        if policy != "continueAll":
+            raise self.fail(
+                raw.key_lines["exception_policy"],
+                f"step '{name}': exception_policy '{policy}' is not supported "
+                "(continueAll is the only policy)",
+            )
+        limit = None
+        if "concurrency_limit" in raw:
+            value = raw["concurrency_limit"]
+            lline = raw.key_lines["concurrency_limit"]
+            if not (isinstance(value, str) or (isinstance(value, int) and value > 0)):
+                raise self.fail(lline, f"step '{name}': concurrency_limit must be a positive int")
+            if isinstance(value, bool):
+                raise self.fail(lline, f"step '{name}': concurrency_limit must be a positive int")
+            limit = self._compile(value, lline, name)
+        step = m.ParallelStep(name, line, nxt, list(shared), limit, policy)
+        if "for" in raw:
+            step.loop = self._for(name, raw["for"], raw.key_lines["for"], scope, True)
+        else:
+            step.branches = self._branches(name, raw["branches"], raw.key_lines["branches"], scope)
+        return step
+
+    def _branches(self, name: str, raw: Any, line: int, scope: _Scope) -> list[m.Branch]:
+        if not isinstance(raw, LineList) or not raw:
+            raise self.fail(line, f"step '{name}': 'branches' must be a non-empty list")
+        if len(raw) > self.limits.max_parallel_branches:
+            raise self.fail(
+                line,
+                f"step '{name}': {len(raw)} branches, more than the limit of "
+                f"{self.limits.max_parallel_branches}",
+            )
+        branches = []
+        seen: set[str] = set()
+        for item, item_line in zip(raw, raw.item_lines, strict=True):
+            if not isinstance(item, LineDict) or len(item) != 1:
+                raise self.fail(item_line, f"step '{name}': a branch is 'name: {{steps: ...}}'")
+            ((branch_name, body),) = item.items()
+            if not isinstance(body, LineDict) or set(body) != {"steps"}:
+                raise self.fail(item_line, f"branch '{branch_name}' must contain only 'steps'")
+            if branch_name in seen:
+                raise self.fail(item_line, f"duplicate branch name '{branch_name}'")
+            seen.add(branch_name)
+            branch_scope = _Scope(scope.sub, (), in_loop=False)
+            block = self._block(body["steps"], body.key_lines["steps"], branch_scope, boundary=True)
+            branches.append(m.Branch(branch_name, item_line, block))
+        return branches
+
+    def _try(self, name: str, line: int, body: LineDict, scope: _Scope, nxt: str | None) -> m.TryStep:
+        if "retry" not in body and "except" not in body:
+            raise self.fail(line, f"step '{name}': 'try' needs 'retry' or 'except'")
+        raw_try = body["try"]
+        tline = body.key_lines["try"]
+        if not isinstance(raw_try, LineDict):
+            raise self.fail(tline, f"step '{name}': 'try' must be a map (steps, call, ...)")
+        if "next" in raw_try:
+            raise self.fail(raw_try.key_lines["next"], f"step '{name}': put 'next' on the try step")
+        inner = self._step(name, tline, raw_try, scope)
+        step = m.TryStep(name, line, nxt, inner)
+        if "retry" in body:
+            retry = body["retry"]
+            rline = body.key_lines["retry"]
+            if isinstance(retry, dict):
+                self._check_retry_map(name, retry, rline)
+            elif not (isinstance(retry, str) and expression_source(retry) is not None):
+                raise self.fail(rline, f"step '{name}': 'retry' is a policy map or an expression")
+            step.retry = self._compile(retry, rline, name)
+        if "except" in body:
+            raw_except = body["except"]
+            eline = body.key_lines["except"]
+            if not isinstance(raw_except, LineDict) or "steps" not in raw_except:
+                raise self.fail(eline, f"step '{name}': 'except' needs 'steps' (and 'as')")
+            for key in raw_except:
+                if key not in ("as", "steps"):
+                    raise self.fail(
+                        raw_except.key_lines[key],
+                        f"step '{name}': unknown key '{key}' in 'except' (allowed: as, steps)",
+                    )
+            as_name = raw_except.get("as")
+            if as_name is not None and not isinstance(as_name, str):
+                raise self.fail(eline, f"step '{name}': 'as' must be a variable name")
+            step.except_as = as_name
+            step.except_body = self._block(raw_except["steps"], raw_except.key_lines["steps"], scope)
+        return step
+
+    def _check_retry_map(self, name: str, retry: dict, line: int) -> None:
+        allowed = {"predicate", "max_retries", "backoff"}
+        for key in retry:
+            if key not in allowed:
+                raise self.fail(
+                    line,
+                    f"step '{name}': unknown key '{key}' in 'retry' (allowed: {', '.join(sorted(allowed))})",
+                )
+        for key in ("predicate", "max_retries"):
+            if key not in retry:
+                raise self.fail(line, f"step '{name}': 'retry' needs '{key}'")
+        backoff = retry.get("backoff")
+        if backoff is not None:
+            if not isinstance(backoff, dict):
+                raise self.fail(line, f"step '{name}': 'backoff' must be a map")
+            for key in backoff:
+                if key not in ("initial_delay", "max_delay", "multiplier"):
+                    raise self.fail(
+                        line,
+                        f"step '{name}': unknown key '{key}' in 'backoff' "
+                        "(allowed: initial_delay, max_delay, multiplier)",
+                    )
+        predicate = retry["predicate"]
+        if isinstance(predicate, str) and expression_source(predicate) is None:
+            raise self.fail(line, f"step '{name}': 'predicate' must be an expression like ${{f}}")
+
+    # --- expressions -----------------------------------------------------------------
+
+    def _compile(self, value: Any, line: int, step: str) -> Compiled:
+        """Compile a value, mapping syntax errors and unknown calls to their line."""
+        try:
+            compiled = compile_value(plain(value))
+        except ExpressionSyntaxError as exc:
+            bad_line, text = _find_bad_expression(value, line)
+            raise self.fail(bad_line, f"step '{step}': invalid expression {text}: {exc}") from None
+        for expr, expr_line in _expressions(value, line):
+            self._check_calls(expr, expr_line, step)
+        return compiled
+
+    def _check_calls(self, expr: Expr, line: int, step: str) -> None:
+        for node in _walk(expr):
+            if isinstance(node, Call) and not self._is_callable(node.function):
+                raise self.fail(line, f"step '{step}': unknown function '{node.function}' in an expression")
+
+    def _is_callable(self, function: str) -> bool:
+        return function in self.subworkflows or lookup_builtin(function) is not None
+
+    # --- parallel write analysis -----------------------------------------------------
+
+    def _check_parallel_writes(self, sub: m.Subworkflow) -> None:
+        """A branch may write a parent variable only when the parallel step shares it."""
+        for step, _ in _iter_steps(sub.body, inside=()):
+            if not isinstance(step, m.ParallelStep):
+                continue
+            outside = {p for p, _ in sub.params}
+            for other, parents in _iter_steps(sub.body, inside=()):
+                if other is not step and not any(p is step for p in parents):
+                    outside |= _written(other)
+            for name in step.shared:
+                if name not in outside:
+                    raise self.fail(
+                        step.line,
+                        f"step '{step.name}': shared variable '{name}' must be assigned before "
+                        "the parallel step",
+                    )
+            local = {step.loop.value, step.loop.index} if step.loop else set()
+            for inner, _ in _iter_steps(_parallel_blocks(step), inside=()):
+                for written in _written(inner):
+                    if written in outside and written not in step.shared and written not in local:
+                        raise self.fail(
+                            inner.line,
+                            f"step '{inner.name}': assigns '{written}', a variable of the "
+                            f"enclosing scope; add it to 'shared' of parallel step '{step.name}'",
+                        )
+
+
+def _parallel_blocks(step: m.ParallelStep) -> m.Block:
+    if step.loop is not None:
+        return step.loop.body
+    assert step.branches is not None
+    return m.Block([s for b in step.branches for s in b.body.steps])
+
+
+def _child_blocks(step: m.Step) -> list[m.Block]:
+    if isinstance(step, m.StepsStep):
+        return [step.body]
+    if isinstance(step, m.ForStep) and step.loop:
+        return [step.loop.body]
+    if isinstance(step, m.ParallelStep):
+        return [_parallel_blocks(step)]
+    if isinstance(step, m.TryStep):
+        blocks = [m.Block([step.body])] if step.body else []
+        return blocks + ([step.except_body] if step.except_body else [])
+    if isinstance(step, m.SwitchStep):
+        return [m.Block([c.action]) for c in step.conditions]
+    return []
+
+
+def _iter_steps(block: m.Block, inside: tuple[m.Step, ...]) -> Iterator[tuple[m.Step, tuple]]:
+    """Every step under `block` with the chain of steps containing it."""
+    for step in block.steps:
+        yield step, inside
+        for child in _child_blocks(step):
+            yield from _iter_steps(child, (*inside, step))
+
+
+def _written(step: m.Step) -> set[str]:
+    """Variables a step itself writes (not counting nested steps)."""
+    if isinstance(step, m.AssignStep):
+        return {a.root for a in step.assignments}
+    if isinstance(step, m.CallStep) and step.result:
+        return {step.result}
+    if isinstance(step, m.TryStep) and step.except_as:
+        return {step.except_as}
+    return set()
+
+
+def _walk(expr: Any) -> Iterator[Expr]:
+    if isinstance(expr, Expr):
+        yield expr
+    if is_dataclass(expr):
+        for f in fields(expr):
+            yield from _walk(getattr(expr, f.name))
+    elif isinstance(expr, tuple):
+        for item in expr:
+            yield from _walk(item)
+
+
+def _expressions(value: Any, line: int) -> Iterator[tuple[Expr, int]]:
+    """Every parsed expression inside a raw value, with its best-known line."""
+    if isinstance(value, str):
+        source = expression_source(value)
+        if source is not None:
+            yield parse_expression(source), line
+    elif isinstance(value, dict):
+        lines = getattr(value, "key_lines", {})
+        for key, item in value.items():
+            yield from _expressions(item, lines.get(key, line))
+    elif isinstance(value, list):
+        lines = getattr(value, "item_lines", [line] * len(value))
+        for item, item_line in zip(value, lines, strict=False):
+            yield from _expressions(item, item_line)
+
+
+def _find_bad_expression(value: Any, line: int) -> tuple[int, str]:
+    """The line and text of the first malformed expression inside a raw value."""
+    if isinstance(value, str):
+        return line, repr(value)
+    children: list[tuple[Any, int]] = []
+    if isinstance(value, dict):
+        lines = getattr(value, "key_lines", {})
+        children = [(item, lines.get(key, line)) for key, item in value.items()]
+    elif isinstance(value, list):
+        lines = getattr(value, "item_lines", [line] * len(value))
+        children = list(zip(value, lines, strict=False))
+    for item, item_line in children:
+        try:
+            compile_value(plain(item))
+        except ExpressionSyntaxError:
+            return _find_bad_expression(item, item_line)
+    return line, repr(value)

@@ -1,0 +1,41 @@
+"""What the engine hands to every runtime-bound builtin and connector."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from workflow_runtime.engine.accounting import StepCounter
+from workflow_runtime.engine.clock import VirtualClock
+
+
+@dataclass(frozen=True)
+class LogEntry:
+    """One `sys.log` record, stamped with virtual time."""
+
+    time: float
+    severity: str
+    payload: Any
+
+
+@dataclass
+class CallContext:
+    """Clock, step counter, services and environment of the running execution."""
+
+    clock: VirtualClock
+    steps: StepCounter
+    services: Any
+    env: Mapping[str, str]
+    logs: list[LogEntry] = field(default_factory=list)
+    # Seeded per execution so uuid.generate() is reproducible.
+    rng: random.Random = field(default_factory=lambda: random.Random(0))
+    execution_id: str = ""
+    workflow_id: str = ""
+    # The Runtime running this execution, for connectors that start other executions.
+    runtime: Any = None
+
+    def log(self, severity: str, payload: Any) -> None:
+        """Record a log entry at the current virtual time."""
+        self.logs.append(LogEntry(self.clock.now(), severity, payload))

@@ -1,0 +1,374 @@
+"""Runs a compiled workflow: steps, jumps, calls, loops, try/retry, limits, billing."""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Callable
+from typing import Any
+
+from workflow_runtime.engine import model as m
+from workflow_runtime.engine.accounting import Limits
+from workflow_runtime.engine.context import CallContext
+from workflow_runtime.engine.functions import lookup_builtin, lookup_connector
+from workflow_runtime.engine.http_builtins import is_internal_url
+from workflow_runtime.engine.retry import run_with_retry
+from workflow_runtime.engine.scopes import Frame
+from workflow_runtime.errors import WorkflowError, make_error
+from workflow_runtime.expressions import FunctionRef, resolve, type_name
+from workflow_runtime.expressions.ast import Attribute, Expr, Index, Name
+from workflow_runtime.expressions.evaluator import evaluate
+from workflow_runtime.stdlib.spec import check_arity
+
+
+class Return:
+    """Control signal: the (sub)workflow returns `value`."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+
+class Jump:
+    """Control signal: continue at the step named `target` (in this or an outer block)."""
+
+    __slots__ = ("target",)
+
+    def __init__(self, target: str) -> None:
+        self.target = target
+
+
+class _Signal:
+    """A named singleton control signal."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __repr__(self) -> str:
+        return self.name
+
+
+BREAK = _Signal("break")
+CONTINUE = _Signal("continue")
+# A switch whose condition ran an action: go on sequentially, ignoring the switch's `next`.
+FALLTHROUGH = _Signal("fallthrough")
+Control = Return | Jump | _Signal | None
+
+_END = Return(None)
+
+
+def next_control(target: str) -> Control:
+    """The control signal of a `next:` value."""
+    if target == "end":
+        return Return(None)
+    if target == "break":
+        return BREAK
+    if target == "continue":
+        return CONTINUE
+    return Jump(target)
+
+
+class Execution:
+    """One execution of a workflow."""
+
+    def __init__(self, workflow: m.Workflow, ctx: CallContext, limits: Limits) -> None:
+        self.workflow = workflow
+        self.ctx = ctx
+        self.limits = limits
+        self.counter = ctx.steps
+        self._handlers: dict[type, Callable[[Any, Frame], Control]] = {
+            m.AssignStep: self._assign,
+            m.CallStep: self._call,
+            m.SwitchStep: self._switch,
+            m.ReturnStep: self._return,
+            m.RaiseStep: self._raise,
+            m.StepsStep: self._steps,
+            m.ForStep: self._for,
+            m.TryStep: self._try,
+            m.Step: _no_op,
+        }
+        # Imported here: parallel needs this module's signals (import cycle otherwise).
+        from workflow_runtime.engine.parallel import run_parallel
+
+        self._handlers[m.ParallelStep] = lambda step, frame: run_parallel(self, step, frame)
+
+    # --- entry points ----------------------------------------------------------------
+
+    def run(self, argument: Any) -> Any:
+        """Run `main` with the runtime argument; return its result or raise WorkflowError."""
+        main = self.workflow.main
+        frame = Frame(self)
+        if main.params:
+            name, default = main.params[0]
+            frame.vars[name] = argument if argument is not None else default
+        self.check_memory(frame)
+        return self.run_body(main.body, frame)
+
+    def run_body(self, block: m.Block, frame: Frame) -> Any:
+        """Run a subworkflow body and return what it returns (null by default)."""
+        ctl = self.run_block(block, frame)
+        if isinstance(ctl, Return):
+            return ctl.value
+        return None
+
+    def call_subworkflow(
+        self, name: str, named: dict[str, Any] | None, positional: list[Any] | None, caller: Frame
+    ) -> Any:
+        """Call subworkflow `name` with named or positional arguments."""
+        sub = self.workflow.subworkflows[name]
+        depth = caller.depth + 1
+        if depth > self.limits.max_call_depth:
+            raise make_error(
+                "RecursionError",
+                f"maximum call stack depth of {self.limits.max_call_depth} exceeded calling '{name}'",
+            )
+        frame = Frame(self, depth=depth, parallel_depth=caller.parallel_depth, caller=caller)
+        if positional is not None:
+            if len(positional) > len(sub.params):
+                raise make_error(
+                    "TypeError",
+                    f"subworkflow '{name}' takes {len(sub.params)} arguments, {len(positional)} given",
+                )
+            named = {p: v for (p, _), v in zip(sub.params, positional, strict=False)}
+        named = named or {}
+        for param, default in sub.params:
+            if param in named:
+                frame.vars[param] = named[param]
+            elif param in sub.required:
+                raise make_error("TypeError", f"subworkflow '{name}': missing argument '{param}'")
+            else:
+                frame.vars[param] = default
+        return self.run_body(sub.body, frame)
+
+    def call_positional(self, name: str, args: list[Any], frame: Frame) -> Any:
+        """A call from an expression (or of a FunctionRef), positional arguments."""
+        if name in self.workflow.subworkflows:
+            return self.call_subworkflow(name, None, args, frame)
+        spec = lookup_builtin(name)
+        if spec is None:
+            raise make_error("KeyError", f"function not found: {name}")
+        check_arity(spec, args)
+        return spec.impl(self.ctx, *args)
+
+    def call_ref(self, ref: Any, args: list[Any], frame: Frame) -> Any:
+        """Call a function value (FunctionRef), e.g. a retry predicate."""
+        if not isinstance(ref, FunctionRef):
+            raise make_error("TypeError", f"expected a function, got {type_name(ref)}")
+        return self.call_positional(ref.name, args, frame)
+
+    # --- blocks and steps ------------------------------------------------------------
+
+    def run_block(self, block: m.Block, frame: Frame) -> Control:
+        """Run steps in order, following jumps that land in this block."""
+        steps = block.steps
+        count = len(steps)
+        i = 0
+        while i < count:
+            ctl = self.run_step(steps[i], frame)
+            if ctl is None or ctl is FALLTHROUGH:
+                i += 1
+                continue
+            if type(ctl) is Jump:
+                pos = block.positions.get(ctl.target)
+                if pos is not None:
+                    i = pos
+                    continue
+            return ctl
+        return None
+
+    def run_step(self, step: m.Step, frame: Frame) -> Control:
+        """Run one step (billing it) and apply its `next`."""
+        if type(step) is not m.TryStep and type(step) is not m.CallStep:
+            # try bills its attempts through its body; a call bills once it knows the URL.
+            self.counter.internal()
+        ctl = self._handlers[type(step)](step, frame)
+        if ctl is None and step.next is not None:
+            return next_control(step.next)
+        return ctl
+
+    def _assign(self, step: m.AssignStep, frame: Frame) -> Control:
+        for assignment in step.assignments:
+            value = resolve(assignment.value, frame)
+            self.assign(assignment.target, value, frame)
+        self.check_memory(frame)
+        return None
+
+    def assign(self, target: Expr, value: Any, frame: Frame) -> None:
+        """Assign to `x`, `a.b`, `m["k"]` or `l[i]`; missing map keys are created."""
+        if isinstance(target, Name):
+            frame.set(target.name, value)
+            return
+        path: list[Any] = []
+        node = target
+        while isinstance(node, Attribute | Index):
+            path.append(node.name if isinstance(node, Attribute) else evaluate(node.index, frame))
+            node = node.target
+        assert isinstance(node, Name)  # the compiler only lets such targets through
+        path.reverse()
+        container = frame.get_variable(node.name)
+        for key in path[:-1]:
+            if isinstance(container, dict) and isinstance(key, str) and key not in container:
+                container[key] = {}
+            container = _item(container, key)
+        _set_item(container, path[-1], value)
+
+    def _call(self, step: m.CallStep, frame: Frame) -> Control:
+        args = resolve(step.args, frame) if step.args is not None else {}
+        if step.function.startswith("http.") and not is_internal_url(args.get("url")):
+            self.counter.external()
+        else:
+            self.counter.internal()
+        if step.kind == "subworkflow":
+            value = self.call_subworkflow(step.function, args, None, frame)
+        elif step.kind == "function":
+            spec = lookup_builtin(step.function)
+            assert spec is not None  # checked at load time
+            value = spec.impl(self.ctx, **args)
+        else:
+            connector = lookup_connector(step.function)
+            assert connector is not None  # checked at load time
+            value = connector.impl(self.ctx, args)
+        if step.result is not None:
+            frame.set(step.result, value)
+            self.check_memory(frame)
+        return None
+
+    def _switch(self, step: m.SwitchStep, frame: Frame) -> Control:
+        for condition in step.conditions:
+            test = resolve(condition.test, frame)
+            if not isinstance(test, bool):
+                raise make_error(
+                    "TypeError",
+                    f"step '{step.name}': condition must be a boolean, got {type_name(test)}",
+                )
+            if test:
+                action = condition.action
+                if type(action) is m.Step:  # only `next`
+                    return next_control(action.next) if action.next else FALLTHROUGH
+                ctl = self.run_step(action, frame)
+                return FALLTHROUGH if ctl is None else ctl
+        return None
+
+    def _return(self, step: m.ReturnStep, frame: Frame) -> Control:
+        return Return(resolve(step.value, frame) if step.value is not None else None)
+
+    def _raise(self, step: m.RaiseStep, frame: Frame) -> Control:
+        raise WorkflowError(resolve(step.value, frame) if step.value is not None else None)
+
+    def _steps(self, step: m.StepsStep, frame: Frame) -> Control:
+        return self.run_block(step.body, frame)
+
+    def _for(self, step: m.ForStep, frame: Frame) -> Control:
+        loop = step.loop
+        assert loop is not None
+        for index, value in loop_items(loop, frame):
+            inner = frame.child()
+            inner.vars[loop.value] = value
+            if loop.index is not None:
+                inner.vars[loop.index] = index
+            ctl = self.run_block(loop.body, inner)
+            if ctl is BREAK:
+                break
+            if ctl is None or ctl is CONTINUE:
+                continue
+            return ctl
+        return None
+
+    def _try(self, step: m.TryStep, frame: Frame) -> Control:
+        assert step.body is not None
+        try:
+            if step.retry is None:
+                return self.run_step(step.body, frame)
+            return run_with_retry(self, step, frame)
+        except WorkflowError as error:
+            if step.except_body is None:
+                raise
+            if step.except_as is not None:
+                frame.set(step.except_as, error.value)
+            return self.run_block(step.except_body, frame)
+
+    # --- limits ----------------------------------------------------------------------
+
+    def check_memory(self, frame: Frame) -> None:
+        """ResourceLimitError when the live variables exceed the memory limit."""
+        size = sum(_json_size(variables) for variables in frame.live())
+        if size > self.limits.max_variables_bytes:
+            raise make_error(
+                "ResourceLimitError",
+                f"variables use {size} bytes, more than the limit of "
+                f"{self.limits.max_variables_bytes} bytes per execution",
+            )
+
+
+def _no_op(step: m.Step, frame: Frame) -> Control:
+    return None
+
+
+def loop_items(loop: m.ForLoop, frame: Frame) -> list[tuple[int, Any]]:
+    """(index, value) pairs of a for loop's `in` list or inclusive `range`."""
+    if loop.items is not None:
+        items = resolve(loop.items, frame)
+        if not isinstance(items, list):
+            raise make_error(
+                "TypeError",
+                f"for: 'in' must be a list, got {type_name(items)} (use keys(map) for a map)",
+            )
+        return list(enumerate(items))
+    assert loop.range is not None
+    bounds = resolve(loop.range, frame)
+    if (
+        not isinstance(bounds, list)
+        or len(bounds) != 2
+        or not all(isinstance(b, int | float) and not isinstance(b, bool) for b in bounds)
+    ):
+        raise make_error("TypeError", "for: 'range' must be [start, end] of numbers")
+    start, end = bounds
+    values: list[Any] = []
+    current = start
+    while current <= end:
+        values.append(current)
+        current = current + 1
+    return list(enumerate(values))
+
+
+def _item(container: Any, key: Any) -> Any:
+    if isinstance(container, dict):
+        if not isinstance(key, str):
+            raise make_error("TypeError", f"map key must be a string, got {type_name(key)}")
+        return container[key]
+    if isinstance(container, list):
+        _check_index(container, key)
+        return container[key]
+    raise make_error("TypeError", f"cannot index a {type_name(container)}")
+
+
+def _set_item(container: Any, key: Any, value: Any) -> None:
+    if isinstance(container, dict):
+        if not isinstance(key, str):
+            raise make_error("TypeError", f"map key must be a string, got {type_name(key)}")
+        container[key] = value
+    elif isinstance(container, list):
+        _check_index(container, key)
+        container[key] = value
+    else:
+        raise make_error("TypeError", f"cannot assign into a {type_name(container)}")
+
+
+def _check_index(container: list, key: Any) -> None:
+    if not isinstance(key, int) or isinstance(key, bool):
+        raise make_error("TypeError", f"list index must be an int, got {type_name(key)}")
+    if not 0 <= key < len(container):
+        raise make_error("IndexError", f"list index {key} out of range (list has {len(container)} elements)")
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, bytes):
+        return base64.b64encode(value).decode("ascii")
+    if isinstance(value, FunctionRef):
+        return value.name
+    raise TypeError(f"not JSON serializable: {type(value).__name__}")
+
+
+def _json_size(value: Any) -> int:
+    return len(json.dumps(value, default=_json_default, separators=(",", ":")))

@@ -1,0 +1,98 @@
+"""Read a workflow source (YAML or JSON) into Python values that remember their lines.
+
+Maps become `LineDict` and lists `LineList`: ordinary dict/list subclasses carrying the
+1-based line of the node and of each key/item, taken from PyYAML's node marks. JSON is
+read by the same loader (a JSON document is a YAML flow document), so both formats report
+the same line numbers. Duplicate map keys are rejected: Google's parser rejects them and
+PyYAML would silently keep the last one.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from workflow_runtime.errors import WorkflowDefinitionError
+
+
+class LineDict(dict):
+    """A YAML map with `line` (the map's own line) and `key_lines` (line of each key)."""
+
+    line: int = 0
+    key_lines: dict[str, int]
+
+
+class LineList(list):
+    """A YAML sequence with `line` and `item_lines` (line of each item)."""
+
+    line: int = 0
+    item_lines: list[int]
+
+
+class _LineLoader(yaml.SafeLoader):
+    """SafeLoader producing LineDict/LineList and refusing duplicate keys."""
+
+
+def _construct_map(loader: _LineLoader, node: yaml.MappingNode) -> Any:
+    result = LineDict()
+    result.line = node.start_mark.line + 1
+    result.key_lines = {}
+    yield result
+    loader.flatten_mapping(node)
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        if not isinstance(key, str | int | float | bool) and key is not None:
+            raise yaml.constructor.ConstructorError(
+                None, None, "map keys must be scalars", key_node.start_mark
+            )
+        key = str(key) if not isinstance(key, str) else key
+        if key in result:
+            raise yaml.constructor.ConstructorError(None, None, f"duplicate key '{key}'", key_node.start_mark)
+        result[key] = loader.construct_object(value_node, deep=True)
+        result.key_lines[key] = key_node.start_mark.line + 1
+
+
+def _construct_seq(loader: _LineLoader, node: yaml.SequenceNode) -> Any:
+    result = LineList()
+    result.line = node.start_mark.line + 1
+    result.item_lines = [item.start_mark.line + 1 for item in node.value]
+    yield result
+    result.extend(loader.construct_object(item, deep=True) for item in node.value)
+
+
+_LineLoader.add_constructor("tag:yaml.org,2002:map", _construct_map)
+_LineLoader.add_constructor("tag:yaml.org,2002:seq", _construct_seq)
+
+
+def read_source(path_or_text: str | Path) -> tuple[str, str]:
+    """Return (file label, text) for a path or for inline workflow text."""
+    if isinstance(path_or_text, Path):
+        return str(path_or_text), path_or_text.read_text(encoding="utf-8")
+    text = path_or_text
+    # Inline text always has a newline or a YAML/JSON opener; a path never does.
+    if "\n" in text or text.lstrip().startswith(("-", "{", "[")):
+        return "<string>", text
+    return text, Path(text).read_text(encoding="utf-8")
+
+
+def parse_document(file: str, text: str) -> Any:
+    """Parse YAML/JSON text into line-annotated values (WorkflowDefinitionError if bad)."""
+    try:
+        return yaml.load(text, Loader=_LineLoader)  # a SafeLoader subclass
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark is not None else 1
+        raise WorkflowDefinitionError(file, line, f"invalid YAML/JSON: {exc.problem}") from None
+    except yaml.YAMLError as exc:
+        raise WorkflowDefinitionError(file, 1, f"invalid YAML/JSON: {exc}") from None
+
+
+def plain(value: Any) -> Any:
+    """Strip line annotations: LineDict/LineList back to plain dict/list."""
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [plain(v) for v in value]
+    return value

@@ -1,0 +1,106 @@
+"""Variable scopes, with Google's visibility rules.
+
+A subworkflow call starts a fresh root frame (callers' variables are invisible). Nested
+`steps`, `switch`, `try` and `except` share the enclosing frame. Each `for` iteration and
+each parallel branch/iteration gets a child frame: it reads every enclosing variable,
+writes an existing enclosing variable in place, and keeps variables it creates to itself,
+so they vanish when the loop or branch ends. A parallel frame is a write barrier: only the
+parallel step's `shared` variables can be written through it.
+
+A frame is also the EvalContext the expression evaluator reads variables from.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from workflow_runtime.errors import make_error
+from workflow_runtime.expressions import FunctionRef
+
+if TYPE_CHECKING:
+    from workflow_runtime.engine.executor import Execution
+
+
+class Frame:
+    """One scope level; `shared` is set on a parallel branch/iteration frame."""
+
+    __slots__ = ("caller", "depth", "exe", "parallel_depth", "parent", "shared", "vars")
+
+    def __init__(
+        self,
+        exe: Execution,
+        parent: Frame | None = None,
+        *,
+        shared: frozenset[str] | None = None,
+        depth: int | None = None,
+        parallel_depth: int | None = None,
+        caller: Frame | None = None,
+    ) -> None:
+        self.exe = exe
+        # The calling subworkflow's frame, kept so the memory limit sees its variables.
+        self.caller = caller
+        self.parent = parent
+        self.shared = shared
+        self.vars: dict[str, Any] = {}
+        # Call depth and parallel nesting are inherited unless given.
+        self.depth = depth if depth is not None else (parent.depth if parent else 1)
+        self.parallel_depth = (
+            parallel_depth if parallel_depth is not None else (parent.parallel_depth if parent else 0)
+        )
+
+    def child(self, *, shared: frozenset[str] | None = None, parallel: bool = False) -> Frame:
+        """A nested frame: a loop iteration, or a parallel branch when `parallel`."""
+        return Frame(
+            self.exe,
+            self,
+            shared=shared if parallel else None,
+            parallel_depth=self.parallel_depth + (1 if parallel else 0),
+        )
+
+    def set(self, name: str, value: Any) -> None:
+        """Assign `name`: in place where it exists and is writable, else in this frame."""
+        frame: Frame | None = self
+        while frame is not None:
+            if name in frame.vars:
+                frame.vars[name] = value
+                return
+            if frame.shared is not None and name not in frame.shared:
+                break
+            frame = frame.parent
+        self.vars[name] = value
+
+    # --- EvalContext -----------------------------------------------------------------
+
+    def has_variable(self, name: str) -> bool:
+        """True if `name` is a visible variable."""
+        frame: Frame | None = self
+        while frame is not None:
+            if name in frame.vars:
+                return True
+            frame = frame.parent
+        return False
+
+    def get_variable(self, name: str) -> Any:
+        """The visible variable's value; a subworkflow name reads as a FunctionRef."""
+        frame: Frame | None = self
+        while frame is not None:
+            variables = frame.vars
+            if name in variables:
+                return variables[name]
+            frame = frame.parent
+        if name in self.exe.workflow.subworkflows:
+            return FunctionRef(name)
+        raise make_error("KeyError", f"variable not found: {name}")
+
+    def call_function(self, name: str, args: list[Any]) -> Any:
+        """Call a subworkflow or builtin from an expression, positional arguments."""
+        return self.exe.call_positional(name, args, self)
+
+    def live(self) -> list[dict[str, Any]]:
+        """Variable dicts of this frame, its parents and its callers (memory limit)."""
+        result = []
+        frame: Frame | None = self
+        while frame is not None:
+            result.append(frame.vars)
+            frame = frame.parent if frame.parent is not None else frame.caller
+        return result
