@@ -1,0 +1,49 @@
+"""The Pulumi program: stack config -> catalog -> platform, workflows, router -> outputs.
+
+Every limit (config values, env vars, bucket trigger count) is checked before the first
+resource is registered, so an invalid stack fails `pulumi preview` with nothing created.
+"""
+
+import pulumi
+
+from components.catalog import WORKFLOWS_DIR, load_catalog
+from components.config import read_stack_config
+from components.pipeline_workflow import PipelineWorkflow
+from components.project import ProjectPlatform, required_apis
+from components.routing import MarkerRouter, validate_routing
+from components.sources import workflow_source
+
+config = read_stack_config()
+catalog = load_catalog()
+validate_routing(catalog, config)
+
+platform = ProjectPlatform("platform", config, required_apis(catalog))
+
+workflows = {
+    name: PipelineWorkflow(spec, config, platform, workflow_source(spec.path))
+    for name, spec in catalog.workflows.items()
+}
+
+if config.event_routing == "router":
+    router = MarkerRouter(
+        catalog,
+        config,
+        platform,
+        workflow_source(WORKFLOWS_DIR / "marker-router.yaml"),
+        targets=list(workflows.values()),
+    )
+    pulumi.export("markerRouter", {"name": router.name, "id": router.id, "trigger": router.trigger})
+
+pulumi.export(
+    "workflows",
+    {
+        name: {
+            "name": workflow.name,
+            "id": workflow.id,
+            "revision": workflow.revision_id,
+            "service_account": workflow.service_account,
+            "trigger": workflow.trigger,
+        }
+        for name, workflow in workflows.items()
+    },
+)

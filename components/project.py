@@ -1,0 +1,174 @@
+"""ProjectPlatform: the project plumbing every trigger needs, created once per stack.
+
+APIs, the Eventarc service agent and its grant, Pub/Sub publishing for the Cloud Storage
+service agent (direct Cloud Storage events), the Eventarc Advanced bus, and two invoker
+identities: one that Eventarc triggers and pipelines act as, one for Cloud Scheduler.
+Triggers depend on `gcs_trigger_deps` / `event_deps` / `scheduler_deps` so they are created
+only after the IAM they need (a fresh project otherwise fails its first trigger while the
+Eventarc agent is provisioned: pulumi/pulumi-gcp#1290).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import pulumi
+import pulumi_gcp as gcp
+
+from components import iam, naming
+from components.catalog import Catalog
+from components.config import EVENT_BUS_ID, StackConfig
+
+BASE_APIS: tuple[str, ...] = (
+    "workflows.googleapis.com",
+    "workflowexecutions.googleapis.com",
+    "eventarc.googleapis.com",
+    "eventarcpublishing.googleapis.com",
+    "cloudscheduler.googleapis.com",
+    "run.googleapis.com",
+    "storage.googleapis.com",
+    "pubsub.googleapis.com",
+    "logging.googleapis.com",
+    "iam.googleapis.com",
+)
+CAPABILITY_APIS: dict[str, str] = {
+    "cloud-build": "cloudbuild.googleapis.com",
+    "gke-read": "container.googleapis.com",
+    "monitoring-read": "monitoring.googleapis.com",
+}
+EVENTARC_AGENT_ROLE = "roles/eventarc.serviceAgent"
+TOKEN_CREATOR = "roles/iam.serviceAccountTokenCreator"
+GCS_AGENT_ROLE = "roles/pubsub.publisher"
+
+
+def required_apis(catalog: Catalog) -> list[str]:
+    """The APIs the program's resources and the workflows' calls need, sorted."""
+    needed = set(BASE_APIS)
+    for spec in catalog.workflows.values():
+        needed.update(CAPABILITY_APIS[capability] for capability in spec.capabilities)
+    return sorted(needed)
+
+
+class ProjectPlatform(pulumi.ComponentResource):
+    """Project-level resources shared by all workflows and triggers."""
+
+    def __init__(
+        self,
+        name: str,
+        config: StackConfig,
+        apis: Iterable[str],
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        """Create APIs, service agents, the event bus and the invoker identities."""
+        super().__init__("blueprint:workflows:ProjectPlatform", name, None, opts)
+        child = pulumi.ResourceOptions(parent=self)
+        project = config.project
+
+        self.apis = {
+            api: gcp.projects.Service(
+                f"api-{api.split('.')[0]}",
+                project=project,
+                service=api,
+                # Other systems in the project may use these APIs; never disable them.
+                disable_on_destroy=False,
+                disable_dependent_services=False,
+                opts=child,
+            )
+            for api in apis
+        }
+        api_list = list(self.apis.values())
+        after_apis = pulumi.ResourceOptions(parent=self, depends_on=api_list)
+
+        eventarc_agent = gcp.projects.ServiceIdentity(
+            "eventarc-agent", project=project, service="eventarc.googleapis.com", opts=after_apis
+        )
+        eventarc_agent_member = eventarc_agent.email.apply(lambda email: f"serviceAccount:{email}")
+        agent_grant = gcp.projects.IAMMember(
+            "eventarc-agent-serviceAgent",
+            project=project,
+            role=EVENTARC_AGENT_ROLE,
+            member=eventarc_agent_member,
+            opts=child,
+        )
+
+        gcs_agent = gcp.storage.get_project_service_account_output(
+            project=project, opts=pulumi.InvokeOutputOptions(depends_on=api_list)
+        )
+        gcs_grant = gcp.projects.IAMMember(
+            "gcs-agent-pubsub.publisher",
+            project=project,
+            role=GCS_AGENT_ROLE,
+            member=gcs_agent.email_address.apply(lambda email: f"serviceAccount:{email}"),
+            opts=child,
+        )
+
+        self.message_bus = gcp.eventarc.MessageBus(
+            "event-bus",
+            project=project,
+            location=config.region,
+            message_bus_id=EVENT_BUS_ID,
+            labels=naming.check_labels({**config.labels, "managed-by": naming.MANAGED_BY}),
+            opts=after_apis,
+        )
+
+        eventarc_invoker = gcp.serviceaccount.Account(
+            "eventarc-invoker",
+            project=project,
+            account_id=naming.EVENTARC_INVOKER_ACCOUNT,
+            display_name="Eventarc triggers and pipelines into workflows",
+            opts=after_apis,
+        )
+        eventarc_member = eventarc_invoker.email.apply(lambda email: f"serviceAccount:{email}")
+        eventarc_grants = [
+            gcp.projects.IAMMember(
+                f"eventarc-invoker-{role.removeprefix('roles/')}",
+                project=project,
+                role=role,
+                member=eventarc_member,
+                opts=child,
+            )
+            for role in (iam.EVENT_RECEIVER, iam.WORKFLOWS_INVOKER)
+        ]
+        # Pipelines authenticate to the Workflows API with an OAuth token of the invoker;
+        # the Eventarc agent mints it, on this one account only.
+        token_grant = gcp.serviceaccount.IAMMember(
+            "eventarc-agent-tokenCreator",
+            service_account_id=eventarc_invoker.name,
+            role=TOKEN_CREATOR,
+            member=eventarc_agent_member,
+            opts=child,
+        )
+
+        scheduler_invoker = gcp.serviceaccount.Account(
+            "scheduler-invoker",
+            project=project,
+            account_id=naming.SCHEDULER_INVOKER_ACCOUNT,
+            display_name="Cloud Scheduler jobs into workflows",
+            opts=after_apis,
+        )
+        scheduler_grant = gcp.projects.IAMMember(
+            f"scheduler-invoker-{iam.WORKFLOWS_INVOKER.removeprefix('roles/')}",
+            project=project,
+            role=iam.WORKFLOWS_INVOKER,
+            member=scheduler_invoker.email.apply(lambda email: f"serviceAccount:{email}"),
+            opts=child,
+        )
+
+        self.eventarc_invoker_email: pulumi.Output[str] = eventarc_invoker.email
+        self.scheduler_invoker_email: pulumi.Output[str] = scheduler_invoker.email
+        self.gcs_trigger_deps: list[pulumi.Resource] = [*api_list, agent_grant, gcs_grant, *eventarc_grants]
+        self.event_deps: list[pulumi.Resource] = [
+            *api_list,
+            agent_grant,
+            *eventarc_grants,
+            token_grant,
+            self.message_bus,
+        ]
+        self.scheduler_deps: list[pulumi.Resource] = [*api_list, scheduler_grant]
+        self.register_outputs(
+            {
+                "eventarcInvoker": self.eventarc_invoker_email,
+                "schedulerInvoker": self.scheduler_invoker_email,
+                "messageBus": self.message_bus.id,
+            }
+        )

@@ -1,0 +1,149 @@
+"""Cloud Storage marker routing: the route table, the bucket trigger limit, and the
+MarkerRouter component (one Eventarc trigger into a router workflow).
+
+Eventarc cannot filter Cloud Storage events by object name and a bucket takes at most 10
+notification configurations per event type, so by default (`eventRouting: router`) one
+trigger feeds a router workflow that matches the object name against the route table
+(`MARKER_ROUTES`) and starts the matching workflows. `eventRouting: direct` gives each
+enabled GCS workflow its own trigger instead, within the 10-per-bucket limit.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+import pulumi
+import pulumi_gcp as gcp
+
+from components import iam, naming, triggers
+from components.catalog import Catalog, WorkflowSpec, marker_regex
+from components.config import StackConfig
+from components.env import MARKER_ROUTES, check_env, workflow_env
+from components.project import ProjectPlatform
+
+MAX_FINALIZE_TRIGGERS_PER_BUCKET = 10
+
+
+class RoutingError(ValueError):
+    """The trigger layout cannot be deployed; the message says why and how to fix it."""
+
+
+def trigger_enabled(spec: WorkflowSpec, config: StackConfig) -> bool:
+    """Whether the workflow's trigger exists: experimental ones only when enabled."""
+    return spec.experimental is None or config.experimental.enabled(spec.experimental)
+
+
+def routed_workflows(catalog: Catalog, config: StackConfig) -> list[WorkflowSpec]:
+    """The GCS-triggered workflows whose triggers are enabled, in catalog order."""
+    return [spec for spec in catalog.by_trigger("gcs") if trigger_enabled(spec, config)]
+
+
+def route_table(catalog: Catalog, config: StackConfig) -> list[dict[str, Any]]:
+    """The router's table: one {"pattern","regex","workflows"} per marker pattern."""
+    routes: dict[str, list[str]] = {}
+    for spec in routed_workflows(catalog, config):
+        for marker in spec.trigger.markers:
+            routes.setdefault(marker, []).append(spec.name)
+    return [
+        {"pattern": pattern, "regex": marker_regex(pattern), "workflows": names}
+        for pattern, names in routes.items()
+    ]
+
+
+def router_env(catalog: Catalog, config: StackConfig) -> dict[str, str]:
+    """The router workflow's user_env_vars."""
+    table = json.dumps(route_table(catalog, config), separators=(",", ":"))
+    return check_env(naming.ROUTER_WORKFLOW, {MARKER_ROUTES: table})
+
+
+def validate_routing(catalog: Catalog, config: StackConfig) -> None:
+    """Check every limit of the trigger layout and env vars; call before any resource."""
+    for spec in catalog.workflows.values():
+        workflow_env(spec, config)
+    if config.event_routing == "router":
+        router_env(catalog, config)
+        return
+    direct = routed_workflows(catalog, config)
+    if len(direct) > MAX_FINALIZE_TRIGGERS_PER_BUCKET:
+        names = ", ".join(spec.name for spec in direct)
+        raise RoutingError(
+            f"eventRouting: direct needs {len(direct)} Eventarc finalize triggers on bucket "
+            f"{config.bucket!r} ({names}), but a bucket allows at most "
+            f"{MAX_FINALIZE_TRIGGERS_PER_BUCKET} notification configurations per event type. "
+            "Set eventRouting: router (one trigger for all markers) or enable fewer "
+            "experimental workflows."
+        )
+
+
+class MarkerRouter(pulumi.ComponentResource):
+    """The router workflow, its service account and the one bucket trigger feeding it."""
+
+    def __init__(
+        self,
+        catalog: Catalog,
+        config: StackConfig,
+        platform: ProjectPlatform,
+        source: str,
+        targets: Sequence[pulumi.Resource],
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        """Deploy the router; `targets` (the workflows it starts) exist before its trigger."""
+        name = naming.ROUTER_WORKFLOW
+        env = router_env(catalog, config)
+        super().__init__("blueprint:workflows:MarkerRouter", name, None, opts)
+        child = pulumi.ResourceOptions(parent=self)
+        account = gcp.serviceaccount.Account(
+            f"{name}-sa",
+            project=config.project,
+            account_id=naming.service_account_id(name),
+            display_name=f"Workflow {name}",
+            opts=child,
+        )
+        grants = iam.create_grants(name, iam.router_grants(), account.email, config, child)
+        workflow = gcp.workflows.Workflow(
+            name,
+            name=naming.workflow_id(name),
+            project=config.project,
+            region=config.region,
+            description="Routes Cloud Storage marker objects to the workflows of the pipeline.",
+            service_account=account.email,
+            source_contents=source,
+            user_env_vars=env,
+            call_log_level=config.call_log_level,
+            labels=naming.workflow_labels(config.labels, name),
+            deletion_protection=config.deletion_protection,
+            opts=child,
+        )
+        trigger = triggers.gcs_trigger(
+            f"{name}-trigger",
+            naming.ROUTER_TRIGGER,
+            workflow.id,
+            config,
+            platform,
+            child,
+            depends_on=[workflow, *grants, *targets],
+        )
+        self.routes = route_table(catalog, config)
+        self.name = workflow.name
+        self.id = pulumi.Output.all(workflow.id, *[grant.id for grant in grants]).apply(lambda ids: ids[0])
+        self.revision_id = workflow.revision_id
+        self.service_account = account.email
+        self.trigger = {
+            "kind": "gcs",
+            "routing": "router",
+            "eventarcTrigger": naming.ROUTER_TRIGGER,
+            "bucket": config.bucket,
+            "routes": self.routes,
+        }
+        self.trigger_resource = trigger
+        self.register_outputs(
+            {
+                "name": self.name,
+                "id": self.id,
+                "revision": self.revision_id,
+                "serviceAccount": self.service_account,
+                "trigger": self.trigger,
+            }
+        )

@@ -1,0 +1,169 @@
+"""Trigger resources: Eventarc Cloud Storage triggers, Eventarc Advanced enrollments and
+pipelines for custom events, and Cloud Scheduler jobs.
+
+Each function creates the resources of one trigger under the caller's parent and makes
+them depend on the IAM they need (from ProjectPlatform), so nothing fires before it may.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Sequence
+from typing import Any
+
+import pulumi
+import pulumi_gcp as gcp
+
+from components import naming
+from components.catalog import WorkflowSpec
+from components.config import StackConfig
+from components.project import ProjectPlatform
+
+GCS_FINALIZED = "google.cloud.storage.object.v1.finalized"
+CLOUD_PLATFORM_SCOPE = "https://www.googleapis.com/auth/cloud-platform"
+EXECUTIONS_API = "https://workflowexecutions.googleapis.com/v1"
+# Starting an execution answers within seconds; a minute covers a slow API call.
+SCHEDULER_ATTEMPT_DEADLINE = "60s"
+# A missed run is retried a few times with backoff, then waits for the next schedule.
+SCHEDULER_RETRY = {
+    "retry_count": 3,
+    "min_backoff_duration": "30s",
+    "max_backoff_duration": "300s",
+    "max_doublings": 3,
+}
+
+
+def gcs_trigger(
+    resource_name: str,
+    trigger_id: str,
+    workflow_id: pulumi.Input[str],
+    config: StackConfig,
+    platform: ProjectPlatform,
+    opts: pulumi.ResourceOptions,
+    depends_on: Sequence[pulumi.Resource] = (),
+) -> gcp.eventarc.Trigger:
+    """One Eventarc trigger for every object finalized in the data bucket.
+
+    Eventarc cannot filter by object name (only `type` and `bucket`), so the workflow or the
+    router matches the marker itself. The trigger lives where the bucket lives, and has no
+    retry policy: that field is only allowed for Cloud Run destinations.
+    """
+    return gcp.eventarc.Trigger(
+        resource_name,
+        name=naming.check_id("Eventarc trigger id", trigger_id, naming.EVENTARC_ID),
+        project=config.project,
+        location=config.bucket_location.lower(),
+        matching_criterias=[
+            {"attribute": "type", "value": GCS_FINALIZED},
+            {"attribute": "bucket", "value": config.bucket},
+        ],
+        destination={"workflow": workflow_id},
+        service_account=platform.eventarc_invoker_email,
+        event_data_content_type="application/json",
+        labels=naming.check_labels({**config.labels, "managed-by": naming.MANAGED_BY}),
+        opts=pulumi.ResourceOptions.merge(
+            opts, pulumi.ResourceOptions(depends_on=[*platform.gcs_trigger_deps, *depends_on])
+        ),
+    )
+
+
+def event_trigger(
+    spec: WorkflowSpec,
+    workflow_id: pulumi.Input[str],
+    config: StackConfig,
+    platform: ProjectPlatform,
+    opts: pulumi.ResourceOptions,
+    depends_on: Sequence[pulumi.Resource] = (),
+) -> tuple[gcp.eventarc.Pipeline, gcp.eventarc.Enrollment]:
+    """A pipeline to the workflow and an enrollment on the bus matching its event type."""
+    event_type = spec.trigger.event_type
+    if event_type is None:
+        raise ValueError(f"workflow {spec.name} has no event type")
+    after = pulumi.ResourceOptions.merge(
+        opts, pulumi.ResourceOptions(depends_on=[*platform.event_deps, *depends_on])
+    )
+    labels = naming.check_labels({**config.labels, "workflow": spec.name, "managed-by": naming.MANAGED_BY})
+    pipeline = gcp.eventarc.Pipeline(
+        f"{spec.name}-pipeline",
+        project=config.project,
+        location=config.region,
+        pipeline_id=naming.pipeline_id(spec.name),
+        destinations=[
+            {
+                "workflow": workflow_id,
+                # Workflows is a Google API: an OAuth token of the invoker, which holds
+                # roles/workflows.invoker (the Eventarc agent may mint it, see project.py).
+                "authentication_config": {
+                    "oauth_token": {
+                        "service_account": platform.eventarc_invoker_email,
+                        "scope": CLOUD_PLATFORM_SCOPE,
+                    }
+                },
+            }
+        ],
+        labels=labels,
+        opts=after,
+    )
+    enrollment = gcp.eventarc.Enrollment(
+        f"{spec.name}-enrollment",
+        project=config.project,
+        location=config.region,
+        enrollment_id=naming.enrollment_id(event_type),
+        message_bus=platform.message_bus.id,
+        cel_match=f"message.type == '{event_type}'",
+        destination=pipeline.id,
+        labels=labels,
+        opts=after,
+    )
+    return pipeline, enrollment
+
+
+def scheduler_argument(spec: WorkflowSpec, config: StackConfig) -> dict[str, Any]:
+    """The execution argument of a scheduled run: the bucket plus the catalog's fields."""
+    return {"bucket": config.bucket, **spec.trigger.argument}
+
+
+def scheduler_body(spec: WorkflowSpec, config: StackConfig) -> str:
+    """The base64 HTTP body `{"argument": "<JSON string>"}` of the executions.create call."""
+    body = {"argument": json.dumps(scheduler_argument(spec, config), sort_keys=True)}
+    return base64.b64encode(json.dumps(body).encode()).decode()
+
+
+def scheduler_job(
+    spec: WorkflowSpec,
+    workflow_id: pulumi.Input[str],
+    config: StackConfig,
+    platform: ProjectPlatform,
+    opts: pulumi.ResourceOptions,
+    depends_on: Sequence[pulumi.Resource] = (),
+) -> gcp.cloudscheduler.Job:
+    """A Cloud Scheduler job that starts the workflow; paused unless enabled in config."""
+    if spec.trigger.scheduler_job is None or spec.trigger.settings is None:
+        raise ValueError(f"workflow {spec.name} has no scheduler job")
+    schedule = config.schedule(spec.trigger.settings)
+    return gcp.cloudscheduler.Job(
+        f"{spec.name}-schedule",
+        name=naming.scheduler_job_name(spec.trigger.scheduler_job),
+        project=config.project,
+        region=config.region,
+        description=f"Starts {spec.name}",
+        schedule=schedule.schedule,
+        time_zone=schedule.time_zone,
+        paused=not schedule.enabled,
+        attempt_deadline=SCHEDULER_ATTEMPT_DEADLINE,
+        retry_config=SCHEDULER_RETRY,
+        http_target={
+            "http_method": "POST",
+            "uri": pulumi.Output.concat(EXECUTIONS_API, "/", workflow_id, "/executions"),
+            "body": scheduler_body(spec, config),
+            "headers": {"Content-Type": "application/json"},
+            "oauth_token": {
+                "service_account_email": platform.scheduler_invoker_email,
+                "scope": CLOUD_PLATFORM_SCOPE,
+            },
+        },
+        opts=pulumi.ResourceOptions.merge(
+            opts, pulumi.ResourceOptions(depends_on=[*platform.scheduler_deps, *depends_on])
+        ),
+    )

@@ -1,0 +1,1 @@
+"""Developer tools: the mock-engine harness and the offline plan."""

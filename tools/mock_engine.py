@@ -1,0 +1,247 @@
+"""Evaluate `__main__.py` for a stack under the Pulumi SDK's mock engine, without the CLI.
+
+`evaluate("staging")` reads `Pulumi.staging.yaml` the way the CLI would hand it to the
+program (optionally with config overrides), runs the program with mocks that answer like
+the provider (service account emails, workflow ids, revisions, ...), waits for every
+registration, and returns what was registered (type, name, parent, inputs as the engine
+receives them: camelCase, dependencies) plus the resolved stack outputs.
+
+Each evaluation runs in a fresh `contextvars` context, so runs never share the SDK's
+global settings, root stack or config.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import hashlib
+import json
+import runpy
+import sys
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pulumi
+from pulumi.runtime.mocks import MockMonitor
+from pulumi.runtime.stack import run_pulumi_func
+from pulumi.runtime.sync_await import _sync_await
+
+from components.stack_files import ROOT, engine_config, project_name
+
+PROGRAM = ROOT / "__main__.py"
+PROJECT_NUMBER = "123456789012"
+GCS_AGENT_INVOKE = "gcp:storage/getProjectServiceAccount:getProjectServiceAccount"
+
+
+@dataclass(frozen=True)
+class Registered:
+    """One resource registration as the engine saw it."""
+
+    type: str
+    name: str
+    urn: str
+    parent: str | None
+    custom: bool
+    inputs: Mapping[str, Any]
+    outputs: Mapping[str, Any]
+    dependencies: tuple[str, ...]
+
+
+@dataclass
+class Evaluation:
+    """The result of one program run under mocks."""
+
+    stack: str
+    resources: list[Registered]
+    outputs: dict[str, Any]
+    seconds: float
+    invokes: list[str] = field(default_factory=list)
+
+    def of_type(self, type_: str) -> list[Registered]:
+        """Registrations of one resource type token, in registration order."""
+        return [r for r in self.resources if r.type == type_]
+
+    def named(self, name: str) -> Registered:
+        """The one registration with this logical name; KeyError if absent or ambiguous."""
+        found = [r for r in self.resources if r.name == name]
+        if len(found) != 1:
+            raise KeyError(f"{len(found)} resources named {name!r}")
+        return found[0]
+
+    def by_urn(self) -> dict[str, Registered]:
+        """Registrations keyed by URN."""
+        return {r.urn: r for r in self.resources}
+
+    def parent_of(self, resource: Registered) -> Registered | None:
+        """The registered parent of a resource (None under the stack)."""
+        return self.by_urn().get(resource.parent or "")
+
+    def component_of(self, resource: Registered) -> Registered | None:
+        """The nearest component resource above `resource`."""
+        parent = self.parent_of(resource)
+        while parent is not None and parent.custom:
+            parent = self.parent_of(parent)
+        return parent
+
+    def counts(self) -> dict[str, int]:
+        """Number of registrations per type token, sorted by type."""
+        counts: dict[str, int] = {}
+        for resource in self.resources:
+            counts[resource.type] = counts.get(resource.type, 0) + 1
+        return dict(sorted(counts.items()))
+
+
+class ProgramMocks(pulumi.runtime.Mocks):
+    """Answers resource registrations and invokes with realistic computed outputs."""
+
+    def __init__(self) -> None:
+        self.invokes: list[str] = []
+        self.registered: dict[tuple[str, str], tuple[dict[str, Any], dict[str, Any]]] = {}
+
+    def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str | None, dict[str, Any]]:
+        """Return (id, state): the inputs plus what the provider would compute."""
+        inputs = dict(args.inputs)
+        resource_id, computed = _computed(args.typ, args.name, inputs)
+        outputs = {**inputs, **computed}
+        self.registered[(args.typ, args.name)] = (inputs, outputs)
+        return resource_id, outputs
+
+    def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict[str, Any], list[tuple[str, str]] | None]:
+        """Answer the invokes the program makes; any other invoke is a test failure."""
+        self.invokes.append(args.token)
+        if args.token == GCS_AGENT_INVOKE:
+            email = f"service-{PROJECT_NUMBER}@gs-project-accounts.iam.gserviceaccount.com"
+            answer = {
+                "emailAddress": email,
+                "member": f"serviceAccount:{email}",
+                "project": args.args.get("project"),
+            }
+            return answer, []
+        raise NotImplementedError(f"the mock engine does not answer invoke {args.token}")
+
+
+def _computed(type_: str, name: str, inputs: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
+    """The id and computed outputs the GCP provider returns for one resource."""
+    project = inputs.get("project", "p")
+    location = inputs.get("location") or inputs.get("region") or "r"
+    if type_ == "gcp:serviceaccount/account:Account":
+        email = f"{inputs['accountId']}@{project}.iam.gserviceaccount.com"
+        full = f"projects/{project}/serviceAccounts/{email}"
+        return full, {"email": email, "member": f"serviceAccount:{email}", "name": full, "uniqueId": "1" * 21}
+    if type_ == "gcp:workflows/workflow:Workflow":
+        digest = hashlib.sha256(str(inputs.get("sourceContents", "")).encode()).hexdigest()
+        wf_id = f"projects/{project}/locations/{location}/workflows/{inputs['name']}"
+        return wf_id, {"revisionId": f"000001-{digest[:3]}", "state": "ACTIVE"}
+    if type_ == "gcp:projects/serviceIdentity:ServiceIdentity":
+        agent = str(inputs["service"]).split(".")[0]
+        email = f"service-{PROJECT_NUMBER}@gcp-sa-{agent}.iam.gserviceaccount.com"
+        return f"{project}/{inputs['service']}", {"email": email, "member": f"serviceAccount:{email}"}
+    collection = {
+        "gcp:eventarc/messageBus:MessageBus": ("messageBuses", "messageBusId"),
+        "gcp:eventarc/pipeline:Pipeline": ("pipelines", "pipelineId"),
+        "gcp:eventarc/enrollment:Enrollment": ("enrollments", "enrollmentId"),
+        "gcp:eventarc/trigger:Trigger": ("triggers", "name"),
+        "gcp:cloudscheduler/job:Job": ("jobs", "name"),
+    }.get(type_)
+    if collection is not None:
+        full = f"projects/{project}/locations/{location}/{collection[0]}/{inputs[collection[1]]}"
+        return full, {"name": full, "uid": hashlib.sha256(full.encode()).hexdigest()[:16]}
+    if type_.endswith(("IAMMember:IAMMember", "BucketIAMMember:BucketIAMMember")):
+        scope = inputs.get("bucket") or inputs.get("serviceAccountId") or project
+        return f"{scope}/{inputs['role']}/{inputs['member']}", {"etag": "BwY="}
+    return f"{name}-id", {}
+
+
+class _RecordingMonitor(MockMonitor):
+    """The SDK's mock monitor, also remembering each registration's parent and dependencies."""
+
+    def __init__(self, mocks: ProgramMocks) -> None:
+        super().__init__(mocks)
+        self.requests: list[tuple[Any, str]] = []
+
+    def RegisterResource(self, request: Any) -> Any:
+        """Register as the SDK's mock does, then record the request."""
+        response = super().RegisterResource(request)
+        if request.type != "pulumi:pulumi:Stack":
+            self.requests.append((request, response.urn))
+        return response
+
+
+def set_config_path(config: Mapping[str, str], path: str, value: Any, namespace: str) -> dict[str, str]:
+    """Return a copy of an engine config map with `path` (e.g. `canary.percent`) set.
+
+    The first segment is a key of the program's namespace (or a full `ns:key`); later
+    segments walk into its JSON value, like `pulumi config set --path`.
+    """
+    head, *rest = path.split(".")
+    key = head if ":" in head else f"{namespace}:{head}"
+    updated = dict(config)
+    if not rest:
+        updated[key] = value if isinstance(value, str) else json.dumps(value)
+        return updated
+    document = json.loads(config.get(key, "{}"))
+    node = document
+    for part in rest[:-1]:
+        node = node.setdefault(part, {})
+    node[rest[-1]] = value
+    updated[key] = json.dumps(document)
+    return updated
+
+
+def evaluate(
+    stack: str,
+    overrides: Mapping[str, Any] | None = None,
+    config: Mapping[str, str] | None = None,
+    program: Path = PROGRAM,
+) -> Evaluation:
+    """Run the program for `stack` under mocks; exceptions from the program propagate.
+
+    `config` replaces the stack file's engine config; `overrides` maps config paths
+    (`canary.percent`, `eventRouting`, `gcp:region`) to values applied on top.
+    """
+    namespace = project_name()
+    engine = dict(config if config is not None else engine_config(stack))
+    for path, value in (overrides or {}).items():
+        engine = set_config_path(engine, path, value, namespace)
+    mocks = ProgramMocks()
+    monitor = _RecordingMonitor(mocks)
+    started = time.perf_counter()
+    outputs = contextvars.Context().run(_run, program, namespace, stack, engine, mocks, monitor)
+    seconds = time.perf_counter() - started
+    resources = [
+        Registered(
+            type=request.type,
+            name=request.name,
+            urn=urn,
+            parent=request.parent or None,
+            custom=bool(request.custom),
+            inputs=mocks.registered.get((request.type, request.name), ({}, {}))[0],
+            outputs=mocks.registered.get((request.type, request.name), ({}, {}))[1],
+            dependencies=tuple(request.dependencies),
+        )
+        for request, urn in monitor.requests
+    ]
+    return Evaluation(
+        stack=stack, resources=resources, outputs=outputs, seconds=seconds, invokes=mocks.invokes
+    )
+
+
+def _run(
+    program: Path,
+    namespace: str,
+    stack: str,
+    engine: dict[str, str],
+    mocks: ProgramMocks,
+    monitor: _RecordingMonitor,
+) -> dict[str, Any]:
+    pulumi.runtime.set_all_config(engine)
+    pulumi.runtime.set_mocks(mocks, project=namespace, stack=stack, preview=False, monitor=monitor)
+    root = str(program.parent)
+    if root not in sys.path:
+        sys.path.insert(0, root)
+    _sync_await(run_pulumi_func(lambda: runpy.run_path(str(program), run_name="__main__")))
+    stack_resource = pulumi.runtime.get_root_resource()
+    exported = getattr(stack_resource, "outputs", {})
+    return _sync_await(pulumi.Output.from_input(exported).future()) or {}
