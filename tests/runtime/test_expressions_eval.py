@@ -169,7 +169,7 @@ def test_access(source: str, expected: Any) -> None:
 
 def test_function_calls_with_nested_expressions() -> None:
     assert ev('default(map.get(m, "missing"), "Couldn\'t find key!")') == "Couldn't find key!"
-    assert ev("len(text.split(s + \",x,y\", \",\"))") == 3
+    assert ev('len(text.split(s + ",x,y", ","))') == 3
     assert ev("int(double(i) / 2)") == 3
 
 

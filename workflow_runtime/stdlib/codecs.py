@@ -28,17 +28,26 @@ def base64_encode(ctx: Any, data: Any, padding: Any = True) -> str:
 
 @registry.function("base64.decode")
 def base64_decode(ctx: Any, data: Any, padding: Any = True) -> bytes:
-    """Bytes of Base64 text; with padding=false the `=` padding may be left out."""
+    """Bytes of Base64 text; CR and LF are ignored; padding=false accepts unpadded input."""
     expect("base64.decode", "data", data, "string")
     expect("base64.decode", "padding", padding, "boolean")
-    text = data if padding else data + "=" * (-len(data) % 4)
+    text = data.replace("\r", "").replace("\n", "")
+    if not padding:
+        text = text.rstrip("=") + "=" * (-len(text.rstrip("=")) % 4)
     try:
         return _base64.b64decode(text.encode("ascii"), validate=True)
     except (binascii.Error, UnicodeEncodeError, ValueError):
         raise value_error("base64.decode", f"not valid Base64: {describe(data)}") from None
 
 
-_ALGORITHMS = {"MD5": "md5", "SHA1": "sha1", "SHA256": "sha256", "SHA384": "sha384", "SHA512": "sha512"}
+_ALGORITHMS = {
+    "MD5": "md5",
+    "SHA1": "sha1",
+    "SHA224": "sha224",
+    "SHA256": "sha256",
+    "SHA384": "sha384",
+    "SHA512": "sha512",
+}
 
 
 def _algorithm(function: str, algorithm: Any) -> str:
@@ -120,13 +129,20 @@ def json_decode(ctx: Any, data: Any) -> Any:
     expect("json.decode", "data", data, "bytes", "string")
     try:
         text = data.decode("utf-8") if isinstance(data, bytes) else data
-        return _json.loads(text, parse_constant=_reject_constant)
+        return _json.loads(text, parse_constant=_reject_constant, parse_float=_parse_float)
     except UnicodeDecodeError:
         raise value_error("json.decode", "data is not valid UTF-8") from None
     except _json.JSONDecodeError as error:
         raise value_error("json.decode", f"invalid JSON: {error}") from None
     except RecursionError:
         raise make_error("RecursionError", "json.decode: JSON nested too deeply") from None
+
+
+def _parse_float(text: str) -> float:
+    value = float(text)
+    if math.isinf(value):
+        raise _json.JSONDecodeError(f"number {text} is out of the double range", text, 0)
+    return value
 
 
 def _reject_constant(name: str) -> Any:

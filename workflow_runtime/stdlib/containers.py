@@ -26,8 +26,11 @@ def list_prepend(ctx: Any, objs: Any, val: Any) -> list[Any]:
 
 @registry.function("map.get")
 def map_get(ctx: Any, map: Any, keys: Any) -> Any:
-    """The value under a key, or under a path of keys (a list); null when absent."""
-    expect("map.get", "map", map, "map")
+    """The value under a key, or under a path of keys (a list).
+
+    Documented as a safe lookup: null when the key is absent or a value on the path is
+    not a map (including `map` itself); only a bad `keys` argument is an error.
+    """
     expect("map.get", "keys", keys, "string", "list")
     path = [keys] if isinstance(keys, str) else keys
     for key in path:

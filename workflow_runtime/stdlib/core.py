@@ -1,8 +1,13 @@
-"""Expression helpers: conversions, `default`, `if`, `keys`, `len`, `get_type`."""
+"""Expression helpers: `int`, `double`, `string`, `default`, `if`, `keys`, `len`, `get_type`.
+
+Google documents exactly these (stdlib "Expression helpers" page). There is no `type()`
+and no `bool()` there, so neither exists here: a workflow calling one fails as unknown.
+"""
 
 from __future__ import annotations
 
 import math
+import re
 from typing import Any
 
 from workflow_runtime.expressions.values import (
@@ -26,8 +31,8 @@ def default(ctx: Any, value: Any, default_value: Any) -> Any:
 
 @registry.function("if")
 def if_(ctx: Any, condition: Any, if_true: Any, if_false: Any) -> Any:
-    """`if_true` when `condition` is true, else `if_false`."""
-    expect("if", "condition", condition, "boolean")
+    """`if_true` when `condition` is true; `if_false` when it is false or null."""
+    expect("if", "condition", condition, "boolean", "null")
     return if_true if condition else if_false
 
 
@@ -41,7 +46,7 @@ def keys(ctx: Any, map_: Any) -> list[str]:
 @registry.function("len")
 def len_(ctx: Any, value: Any) -> int:
     """Number of elements of a list or map, or of characters of a string."""
-    expect("len", "value", value, "string", "list", "map", "bytes")
+    expect("len", "value", value, "string", "list", "map")
     return len(value)
 
 
@@ -76,9 +81,11 @@ def int_(ctx: Any, value: Any) -> int:
             raise value_error("int", f"cannot convert {value} to int")
         result = int(value)
     else:
-        text = value.strip()
         try:
-            result = int(text, 10)
+            # Only plain decimal integers: Python's int() would also take "1_000" and spaces.
+            if not re.fullmatch(r"[+-]?[0-9]+", value):
+                raise ValueError(value)
+            result = int(value, 10)
         except ValueError:
             raise value_error(
                 "int", f"cannot convert string {describe(value)} to int: not an integer"
@@ -94,13 +101,18 @@ def double(ctx: Any, value: Any) -> float:
     expect("double", "value", value, "string", "number")
     if isinstance(value, str):
         try:
-            result = float(value.strip())
+            if not _DOUBLE_TEXT.fullmatch(value):
+                raise ValueError(value)
+            result = float(value)
         except ValueError:
             raise value_error("double", f"cannot convert string {describe(value)} to double") from None
         if math.isnan(result) or math.isinf(result):
             raise value_error("double", f"cannot convert string {describe(value)} to double")
         return result
     return check_double(float(value))
+
+
+_DOUBLE_TEXT = re.compile(r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?")
 
 
 @registry.function("string")
@@ -122,15 +134,3 @@ def format_scalar(value: Any) -> str:
 def format_double(value: float) -> str:
     """Shortest round-trip form of a double, like JSON encoders write it."""
     return repr(value)
-
-
-@registry.function("bool")
-def bool_(ctx: Any, value: Any) -> bool:
-    """Convert a boolean or a string ("true"/"false", any case) to a boolean."""
-    expect("bool", "value", value, "string", "boolean")
-    if isinstance(value, bool):
-        return value
-    lowered = value.strip().lower()
-    if lowered in ("true", "false"):
-        return lowered == "true"
-    raise value_error("bool", f"cannot convert string {describe(value)} to boolean")

@@ -1,4 +1,4 @@
-"""`math` module."""
+"""`math` module: abs, floor, max, min (Google documents no other math function)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import math as _math
 from typing import Any
 
 from workflow_runtime.expressions.values import check_int, is_int
-from workflow_runtime.stdlib.spec import Registry, expect, value_error
+from workflow_runtime.stdlib.spec import Registry, expect
 
 registry = Registry()
 
@@ -27,24 +27,19 @@ def math_floor(ctx: Any, x: Any) -> int:
 
 @registry.function("math.max")
 def math_max(ctx: Any, x: Any, y: Any) -> int | float:
-    """The larger of two numbers (returned with its own type)."""
+    """The larger of two numbers: an int if both are ints, otherwise a double."""
     expect("math.max", "x", x, "number")
     expect("math.max", "y", y, "number")
-    return y if y > x else x
+    return _same_kind(x, y, max(x, y))
 
 
 @registry.function("math.min")
 def math_min(ctx: Any, x: Any, y: Any) -> int | float:
-    """The smaller of two numbers (returned with its own type)."""
+    """The smaller of two numbers: an int if both are ints, otherwise a double."""
     expect("math.min", "x", x, "number")
     expect("math.min", "y", y, "number")
-    return y if y < x else x
+    return _same_kind(x, y, min(x, y))
 
 
-@registry.function("math.sqrt")
-def math_sqrt(ctx: Any, x: Any) -> float:
-    """Square root as a double; negative input is a ValueError."""
-    expect("math.sqrt", "x", x, "number")
-    if x < 0:
-        raise value_error("math.sqrt", f"square root of a negative number ({x})")
-    return _math.sqrt(x)
+def _same_kind(x: int | float, y: int | float, result: int | float) -> int | float:
+    return result if is_int(x) and is_int(y) else float(result)

@@ -58,7 +58,7 @@ def encode(ctx: Any, text: Any, charset: Any = "UTF-8") -> bytes:
 
 @registry.function("text.find_all")
 def find_all(ctx: Any, source: Any, substr: Any) -> list[dict[str, Any]]:
-    """Every occurrence of a substring, overlapping ones included: [{index, match}]."""
+    """Every non-overlapping occurrence of a substring, left to right: [{index, match}]."""
     expect("text.find_all", "source", source, "string")
     expect("text.find_all", "substr", substr, "string")
     if not substr:
@@ -67,7 +67,7 @@ def find_all(ctx: Any, source: Any, substr: Any) -> list[dict[str, Any]]:
     index = source.find(substr)
     while index != -1:
         matches.append({"index": index, "match": substr})
-        index = source.find(substr, index + 1)
+        index = source.find(substr, index + len(substr))
     return matches
 
 
