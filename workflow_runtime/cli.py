@@ -1,0 +1,138 @@
+"""Command line: `python -m workflow_runtime run|check`.
+
+run FILE [--data JSON] [--env NAME=VALUE ...] [--stats PATH]
+    prints the result as JSON on stdout (exit 0); an uncaught workflow error prints the
+    error value as JSON on stderr (exit 1); an invalid workflow prints FILE:LINE: message
+    on stderr (exit 2).
+check FILE...
+    validates only: exit 0 when every file is valid, else 2 with one line per error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import importlib
+import json
+import os
+import sys
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from workflow_runtime.engine import Runtime
+from workflow_runtime.errors import WorkflowDefinitionError
+
+EXIT_OK = 0
+EXIT_WORKFLOW_ERROR = 1
+EXIT_INVALID = 2
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point; returns the exit code."""
+    args = _parser().parse_args(argv)
+    if args.command == "check":
+        return _check(args.files)
+    return _run(args)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m workflow_runtime")
+    commands = parser.add_subparsers(dest="command", required=True)
+    run = commands.add_parser("run", help="run a workflow and print its result as JSON")
+    run.add_argument("file", type=Path)
+    run.add_argument("--data", default=None, help="the runtime argument, as JSON")
+    run.add_argument("--env", action="append", default=[], metavar="NAME=VALUE", help="user env var")
+    run.add_argument("--stats", type=Path, default=None, help="write step counts here")
+    check = commands.add_parser("check", help="validate workflows without running them")
+    check.add_argument("files", nargs="+", type=Path)
+    return parser
+
+
+def _check(files: list[Path]) -> int:
+    runtime = Runtime()
+    status = EXIT_OK
+    for file in files:
+        try:
+            runtime.load(file)
+        except WorkflowDefinitionError as error:
+            print(error, file=sys.stderr)
+            status = EXIT_INVALID
+        except OSError as error:
+            print(f"{file}:1: cannot read: {error.strerror}", file=sys.stderr)
+            status = EXIT_INVALID
+    return status
+
+
+def _run(args: argparse.Namespace) -> int:
+    try:
+        argument = json.loads(args.data) if args.data is not None else None
+    except ValueError as error:
+        print(f"--data is not valid JSON: {error}", file=sys.stderr)
+        return EXIT_INVALID
+    try:
+        env = _env_pairs(args.env)
+    except ValueError as error:
+        print(str(error), file=sys.stderr)
+        return EXIT_INVALID
+    runtime = Runtime(services=_services_from_environment(os.environ), env=env)
+    try:
+        workflow = runtime.load(args.file)
+    except WorkflowDefinitionError as error:
+        print(error, file=sys.stderr)
+        return EXIT_INVALID
+    except OSError as error:
+        print(f"{args.file}:1: cannot read: {error.strerror}", file=sys.stderr)
+        return EXIT_INVALID
+    result = runtime.run(workflow, argument)
+    if args.stats is not None:
+        stats = {
+            "steps": {"internal": result.steps.internal, "external": result.steps.external},
+            "virtual_seconds": result.virtual_seconds,
+        }
+        args.stats.write_text(json.dumps(stats) + "\n", encoding="utf-8")
+    if result.state == "SUCCEEDED":
+        print(to_json(result.result))
+        return EXIT_OK
+    print(to_json(result.error), file=sys.stderr)
+    return EXIT_WORKFLOW_ERROR
+
+
+def _env_pairs(pairs: list[str]) -> dict[str, str]:
+    env = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name:
+            raise ValueError(f"--env expects NAME=VALUE, got '{pair}'")
+        env[name] = value
+    return env
+
+
+def _services_from_environment(environ: Mapping[str, str]) -> Any:
+    """Part 3's services built from the environment (e.g. STORAGE_EMULATOR_HOST), if any.
+
+    The hook is optional: without connectors, or without `services_from_env`, workflows
+    that only use the stdlib still run.
+    """
+    try:
+        connectors = importlib.import_module("workflow_runtime.connectors")
+    except ModuleNotFoundError as error:
+        if error.name != "workflow_runtime.connectors":
+            raise
+        return None
+    factory = getattr(connectors, "services_from_env", None)
+    return factory(environ) if factory is not None else None
+
+
+def to_json(value: Any) -> str:
+    """JSON text of a workflow value (bytes as base64, like Google's execution output)."""
+    return json.dumps(value, default=_json_default, ensure_ascii=False)
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, bytes):
+        return base64.b64encode(value).decode("ascii")
+    name = getattr(value, "name", None)
+    if isinstance(name, str):  # a FunctionRef
+        return name
+    raise TypeError(f"cannot serialise {type(value).__name__} as JSON")
