@@ -63,7 +63,7 @@ def _map(expr: MapLiteral, ctx: EvalContext) -> Any:
     for key_expr, value_expr in expr.entries:
         key = evaluate(key_expr, ctx)
         if not isinstance(key, str):
-            raise type_error(f"map keys must be strings, got {type_name(key)} {describe(key)}")
+            raise type_error(f"map keys must be strings, got {describe(key)}")
         result[key] = evaluate(value_expr, ctx)
     return result
 
@@ -132,7 +132,7 @@ def index_value(target: Any, index: Any) -> Any:
     """`target[index]` with Workflows' rules: lists by int, maps by string key."""
     if isinstance(target, list):
         if not is_int(index):
-            raise type_error(f"list index must be an int, got {type_name(index)} {describe(index)}")
+            raise type_error(f"list index must be an int, got {describe(index)}")
         if index < 0 or index >= len(target):
             raise make_error(
                 "IndexError", f"list index {index} out of range (list has {len(target)} elements)"
@@ -140,7 +140,7 @@ def index_value(target: Any, index: Any) -> Any:
         return target[index]
     if isinstance(target, dict):
         if not isinstance(index, str):
-            raise type_error(f"map key must be a string, got {type_name(index)} {describe(index)}")
+            raise type_error(f"map key must be a string, got {describe(index)}")
         if index not in target:
             raise make_error("KeyError", f"key not found: {index}")
         return target[index]
@@ -156,13 +156,13 @@ def _unary(expr: Unary, ctx: EvalContext) -> Any:
     value = evaluate(expr.operand, ctx)
     if expr.op == "not":
         if not isinstance(value, bool):
-            raise type_error(f"'not' needs a boolean, got {type_name(value)} {describe(value)}")
+            raise type_error(f"'not' needs a boolean, got {describe(value)}")
         return not value
     if is_int(value):
         return check_int(-value)
     if isinstance(value, float):
         return -value
-    raise type_error(f"unary '-' needs a number, got {type_name(value)} {describe(value)}")
+    raise type_error(f"unary '-' needs a number, got {describe(value)}")
 
 
 def _binary(expr: Binary, ctx: EvalContext) -> Any:
@@ -170,13 +170,13 @@ def _binary(expr: Binary, ctx: EvalContext) -> Any:
     left = evaluate(expr.left, ctx)
     if op in ("and", "or"):
         if not isinstance(left, bool):
-            raise type_error(f"'{op}' needs booleans, got {type_name(left)} {describe(left)}")
+            raise type_error(f"'{op}' needs booleans, got {describe(left)}")
         # Short circuit: the right side is not evaluated when the left decides.
         if (op == "and" and not left) or (op == "or" and left):
             return left
         right = evaluate(expr.right, ctx)
         if not isinstance(right, bool):
-            raise type_error(f"'{op}' needs booleans, got {type_name(right)} {describe(right)}")
+            raise type_error(f"'{op}' needs booleans, got {describe(right)}")
         return right
     right = evaluate(expr.right, ctx)
     return binary_op(op, left, right)

@@ -16,7 +16,7 @@ from workflow_runtime.expressions.ast import Expr
 from workflow_runtime.expressions.evaluator import EvalContext, evaluate
 from workflow_runtime.expressions.lexer import ExpressionSyntaxError
 from workflow_runtime.expressions.parser import parse_expression
-from workflow_runtime.expressions.values import describe, type_error, type_name
+from workflow_runtime.expressions.values import describe, type_error
 
 
 @dataclass(frozen=True)
@@ -98,7 +98,7 @@ def resolve(compiled: Compiled, ctx: EvalContext) -> Any:
     for key_compiled, item in compiled.entries:
         key = resolve(key_compiled, ctx)
         if not isinstance(key, str):
-            raise type_error(f"map keys must be strings, got {type_name(key)} {describe(key)}")
+            raise type_error(f"map keys must be strings, got {describe(key)}")
         result[key] = resolve(item, ctx)
     return result
 

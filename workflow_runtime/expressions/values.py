@@ -101,16 +101,19 @@ def compare(op: str, left: Any, right: Any) -> bool:
 
 
 def describe(value: Any) -> str:
-    """A short rendering of a value for error messages."""
+    """A short rendering of a value for error messages: its type, and the value if scalar.
+
+    For example `int 5`, `string 'abc'`, `boolean true`, `null`, `list`, `map`.
+    """
+    kind = type_name(value)
     if isinstance(value, str):
-        return repr(value) if len(value) <= 60 else repr(value[:57] + "...")
-    if value is None:
-        return "null"
+        shown = value if len(value) <= 60 else value[:57] + "..."
+        return f"{kind} {shown!r}"
     if isinstance(value, bool):
-        return "true" if value else "false"
+        return f"{kind} {'true' if value else 'false'}"
     if isinstance(value, (int, float)):
-        return repr(value)
-    return type_name(value)
+        return f"{kind} {value!r}"
+    return kind
 
 
 def type_error(message: str) -> WorkflowError:

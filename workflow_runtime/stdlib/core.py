@@ -87,9 +87,7 @@ def int_(ctx: Any, value: Any) -> int:
                 raise ValueError(value)
             result = int(value, 10)
         except ValueError:
-            raise value_error(
-                "int", f"cannot convert string {describe(value)} to int: not an integer"
-            ) from None
+            raise value_error("int", f"cannot convert {describe(value)} to int: not an integer") from None
     if not INT64_MIN <= result <= INT64_MAX:
         raise value_error("int", f"{describe(value)} is out of the 64-bit int range")
     return result
@@ -105,9 +103,9 @@ def double(ctx: Any, value: Any) -> float:
                 raise ValueError(value)
             result = float(value)
         except ValueError:
-            raise value_error("double", f"cannot convert string {describe(value)} to double") from None
+            raise value_error("double", f"cannot convert {describe(value)} to double") from None
         if math.isnan(result) or math.isinf(result):
-            raise value_error("double", f"cannot convert string {describe(value)} to double")
+            raise value_error("double", f"cannot convert {describe(value)} to double")
         return result
     return check_double(float(value))
 

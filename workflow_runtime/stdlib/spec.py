@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from workflow_runtime.errors import make_error
-from workflow_runtime.expressions.values import describe, is_int, type_name
+from workflow_runtime.expressions.values import describe, is_int
 
 
 @dataclass(frozen=True)
@@ -73,8 +73,7 @@ def expect(function: str, param: str, value: Any, *kinds: str) -> None:
     wanted = " or ".join(kinds)
     raise make_error(
         "TypeError",
-        f"{function}: argument '{param}' must be {_article(wanted)} {wanted}, "
-        f"got {type_name(value)} {describe(value)}",
+        f"{function}: argument '{param}' must be {_article(wanted)} {wanted}, got {describe(value)}",
     )
 
 
