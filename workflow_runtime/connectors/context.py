@@ -1,0 +1,35 @@
+"""The slice of the engine's CallContext that connectors use.
+
+Connectors depend on this protocol, not on the engine, so they can be exercised alone with
+any object that has a clock, a step counter, the services and the environment.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Protocol
+
+
+class Clock(Protocol):
+    """Virtual time: `now()` in epoch seconds, `sleep()` blocks in virtual time only."""
+
+    def now(self) -> float: ...
+
+    def sleep(self, seconds: float) -> None: ...
+
+
+class Steps(Protocol):
+    """Billed step counter."""
+
+    def internal(self, n: int = 1) -> None: ...
+
+    def external(self, n: int = 1) -> None: ...
+
+
+class ConnectorContext(Protocol):
+    """What a connector needs from the running execution."""
+
+    clock: Clock
+    steps: Steps
+    services: Any
+    env: Mapping[str, str]

@@ -1,0 +1,191 @@
+"""`googleapis.workflowexecutions.v1.projects.locations.workflows.executions.*` connectors.
+
+They start workflows of the same deployment in the same Runtime (`ctx.runtime`, same
+clock and services) through `ctx.services.executions` (FakeWorkflowExecutions; see it for
+when executions run).
+
+- `create(parent, body: {argument: JSON string})` queues the execution and returns the
+  Execution resource (state ACTIVE), as the API's CreateExecution does.
+- `run(workflow_id, argument, location?, project_id?)` runs the workflow and returns its
+  result, JSON-decoded, after polling like any long-running connector (1 s, x1.25, 60 s,
+  each poll billed; the caller resumes at the first poll at or after the child's end).
+  With `connector_params.skip_polling: true` it queues the execution and returns null, as
+  documented. A failed child raises an `ExecutionError`-tagged error carrying the failed
+  Execution resource in `execution` (the tag Google's executions helpers use); a child
+  still running at `connector_params.timeout` raises TimeoutError.
+- `get(name)` returns the Execution resource.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from workflow_runtime.connectors.args import check_args, connector_params, string_arg
+from workflow_runtime.connectors.context import ConnectorContext
+from workflow_runtime.connectors.errors import ApiError, from_api_error
+from workflow_runtime.connectors.retry import with_retries
+from workflow_runtime.errors import make_error
+from workflow_runtime.fakes.names import parse_workflow_name
+
+PREFIX = "googleapis.workflowexecutions.v1.projects.locations.workflows.executions."
+
+
+def executions_create(ctx: ConnectorContext, args: Mapping[str, Any]) -> Any:
+    """Create an execution of `parent` with `body.argument` (a JSON string)."""
+    connector = PREFIX + "create"
+    check_args(connector, args, required=("parent",), optional=("body",))
+    parent = string_arg(connector, args, "parent")
+    body = args.get("body") or {}
+    if not isinstance(body, Mapping):
+        raise make_error("TypeError", f"{connector}: body must be a map (an Execution)")
+    executions = _executions(ctx)
+
+    def send() -> Any:
+        project, location, workflow = parse_workflow_name(parent)
+        argument = _decode_argument(body.get("argument"))
+        record = executions.enqueue(project, location, workflow, argument, ctx.clock.now(), "create")
+        return record.resource()
+
+    return _request(ctx, "POST", send)
+
+
+def executions_run(ctx: ConnectorContext, args: Mapping[str, Any]) -> Any:
+    """Run workflow `workflow_id` with `argument` and return its result."""
+    connector = PREFIX + "run"
+    check_args(connector, args, required=("workflow_id",), optional=("argument", "location", "project_id"))
+    workflow = string_arg(connector, args, "workflow_id")
+    runtime = getattr(ctx, "runtime", None)
+    project = string_arg(connector, args, "project_id") or getattr(runtime, "project_id", "")
+    location = string_arg(connector, args, "location") or getattr(runtime, "location", "")
+    # The argument travels as JSON, like the real request: only JSON values get through.
+    argument = json.loads(_encode_argument(connector, args.get("argument")))
+    params = connector_params(connector, args)
+    executions = _executions(ctx)
+    if params.skip_polling:
+        _request(
+            ctx,
+            "POST",
+            lambda: executions.enqueue(project, location, workflow, argument, ctx.clock.now(), "run"),
+        )
+        return None
+    if runtime is None:
+        raise make_error("SystemError", f"{connector}: no Runtime in the call context")
+    start = ctx.clock.now()
+    record = _request(
+        ctx, "POST", lambda: executions.run_now(runtime, project, location, workflow, argument, start)
+    )
+    _bill_polls(ctx, start, record.ended_at, params.initial_delay, params.multiplier, params.max_delay)
+    if ctx.clock.now() - start > params.timeout:
+        raise make_error(
+            "TimeoutError",
+            f"{connector}: execution {record.name} did not finish within "
+            f"{params.timeout:g} s (connector_params.timeout)",
+        )
+    if record.state != "SUCCEEDED":
+        raise make_error(
+            "ExecutionError",
+            f"{connector}: execution {record.name} failed",
+            execution=record.resource(),
+        )
+    return json.loads(json.dumps(record.result))
+
+
+def executions_get(ctx: ConnectorContext, args: Mapping[str, Any]) -> Any:
+    """The Execution resource `name`."""
+    connector = PREFIX + "get"
+    check_args(connector, args, required=("name",), optional=("view",))
+    name = string_arg(connector, args, "name")
+    executions = _executions(ctx)
+    return _request(ctx, "GET", lambda: executions.get(name))
+
+
+CONNECTORS: dict[str, Callable[[ConnectorContext, Mapping[str, Any]], Any]] = {
+    PREFIX + "create": executions_create,
+    PREFIX + "run": executions_run,
+    PREFIX + "get": executions_get,
+}
+
+
+def _bill_polls(
+    ctx: ConnectorContext,
+    start: float,
+    end: float | None,
+    delay: float,
+    multiplier: float,
+    max_delay: float,
+) -> None:
+    """Advance to the first poll at or after `end` and bill every poll up to it."""
+    end = ctx.clock.now() if end is None else end
+    poll_at = start
+    polls = 0
+    while True:
+        poll_at += delay
+        polls += 1
+        if poll_at >= end:
+            break
+        delay = min(delay * multiplier, max_delay)
+    ctx.clock.sleep(max(0.0, poll_at - ctx.clock.now()))
+    ctx.steps.internal(polls)
+
+
+def _encode_argument(connector: str, argument: Any) -> str:
+    try:
+        return json.dumps(argument)
+    except (TypeError, ValueError):
+        raise make_error(
+            "TypeError",
+            f"{connector}: argument must be an int, double, bool, string, list or map",
+        ) from None
+
+
+def _decode_argument(argument: Any) -> Any:
+    if argument is None:
+        return None
+    if not isinstance(argument, str):
+        raise ApiError(
+            400,
+            {
+                "error": {
+                    "code": 400,
+                    "status": "INVALID_ARGUMENT",
+                    "message": "Invalid value at 'execution.argument' (TYPE_STRING): the argument "
+                    "must be a JSON string, e.g. ${json.encode_to_string(arg)}",
+                }
+            },
+        )
+    try:
+        return json.loads(argument)
+    except ValueError:
+        raise ApiError(
+            400,
+            {
+                "error": {
+                    "code": 400,
+                    "status": "INVALID_ARGUMENT",
+                    "message": f"Invalid JSON in execution.argument: {argument[:80]!r}",
+                }
+            },
+        ) from None
+
+
+def _request(ctx: ConnectorContext, method: str, send: Callable[[], Any]) -> Any:
+    def attempt() -> Any:
+        try:
+            return send()
+        except ApiError as error:
+            raise from_api_error(error) from None
+
+    return with_retries(ctx, method, attempt)
+
+
+def _executions(ctx: ConnectorContext) -> Any:
+    executions = getattr(ctx.services, "executions", None)
+    if executions is None:
+        raise make_error(
+            "ConnectionFailedError",
+            "no workflow executions service is configured: give "
+            "Services(executions=FakeWorkflowExecutions(deployment))",
+        )
+    return executions

@@ -1,0 +1,161 @@
+"""A fake Workflow Executions service that runs the deployment's workflows in the Runtime.
+
+When executions run (a deliberate, deterministic choice):
+- `executions.create` (and `executions.run` with skip_polling, and every event the bus
+  delivers) only queues the execution and returns it ACTIVE, as the real API returns
+  before the execution has done anything. Queued executions run one after another, in the
+  order they were created, when `drain(runtime)` is called; `WorkflowEnv.run` drains after
+  the top-level execution, so a test sees every execution its workflow started. They run
+  on the shared virtual clock, starting where the caller finished.
+- `executions.run` (waits) runs the child at once, inside the caller, on the same clock;
+  the caller then resumes at its first poll at or after the child's end.
+
+Every execution is recorded in `records` (workflow, argument, how it started, state,
+result or error).
+"""
+
+from __future__ import annotations
+
+import json
+from collections import deque
+from dataclasses import dataclass
+from typing import Any
+
+from workflow_runtime.connectors.errors import ApiError
+from workflow_runtime.fakes.deployment import Deployment, DeploymentError
+from workflow_runtime.fakes.names import rfc3339
+
+# A workflow that keeps starting workflows forever should fail a test, not hang it.
+MAX_QUEUED_RUNS = 1000
+
+
+@dataclass
+class ExecutionRecord:
+    """One workflow execution started through the fake."""
+
+    name: str
+    workflow: str
+    argument: Any
+    source: str  # "create" | "run" | "event"
+    created_at: float
+    state: str = "ACTIVE"  # ACTIVE (queued or running) | SUCCEEDED | FAILED
+    result: Any = None
+    error: Any = None
+    ended_at: float | None = None
+    outcome: Any = None  # the engine's ExecutionResult once finished
+
+    def resource(self) -> dict[str, Any]:
+        """The Execution resource, as executions.get / create return it."""
+        project_location, _, _ = self.name.partition("/workflows/")
+        resource: dict[str, Any] = {
+            "name": self.name,
+            "startTime": rfc3339(self.created_at),
+            "state": self.state,
+            "argument": json.dumps(self.argument, separators=(",", ":")),
+            "workflowRevisionId": "000001-000",
+            "callLogLevel": "CALL_LOG_LEVEL_UNSPECIFIED",
+            "labels": {},
+        }
+        if self.ended_at is not None:
+            resource["endTime"] = rfc3339(self.ended_at)
+            resource["duration"] = f"{self.ended_at - self.created_at:.3f}s"
+        if self.state == "SUCCEEDED":
+            resource["result"] = json.dumps(self.result, separators=(",", ":"))
+        if self.state == "FAILED":
+            resource["error"] = {
+                "payload": json.dumps(self.error, separators=(",", ":")),
+                "context": f"{project_location} execution failed",
+            }
+        return resource
+
+
+class FakeWorkflowExecutions:
+    """Creates, queues and runs executions of the deployment's workflows."""
+
+    def __init__(self, deployment: Deployment) -> None:
+        self.deployment = deployment
+        self.records: list[ExecutionRecord] = []
+        self._queue: deque[ExecutionRecord] = deque()
+        self._ids = 0
+
+    def of(self, workflow: str) -> list[ExecutionRecord]:
+        """Recorded executions of one workflow, oldest first."""
+        return [r for r in self.records if r.workflow == workflow]
+
+    def enqueue(
+        self, project: str, location: str, workflow: str, argument: Any, now: float, source: str
+    ) -> ExecutionRecord:
+        """Create an execution that runs at the next drain; 404 for unknown workflows."""
+        record = self._new(project, location, workflow, argument, now, source)
+        self._queue.append(record)
+        return record
+
+    def run_now(
+        self, runtime: Any, project: str, location: str, workflow: str, argument: Any, now: float
+    ) -> ExecutionRecord:
+        """Create and run an execution to completion right away (executions.run)."""
+        record = self._new(project, location, workflow, argument, now, "run")
+        self._execute(runtime, record)
+        return record
+
+    def get(self, name: str) -> dict[str, Any]:
+        """executions.get."""
+        for record in self.records:
+            if record.name == name:
+                return record.resource()
+        raise ApiError(
+            404, {"error": {"code": 404, "message": f"Execution {name} not found", "status": "NOT_FOUND"}}
+        )
+
+    def drain(self, runtime: Any) -> list[ExecutionRecord]:
+        """Run queued executions (and any they queue) in creation order."""
+        ran: list[ExecutionRecord] = []
+        while self._queue:
+            if len(ran) >= MAX_QUEUED_RUNS:
+                raise RuntimeError(
+                    f"more than {MAX_QUEUED_RUNS} queued executions: workflows keep starting "
+                    "each other; check the test's workflows for a loop"
+                )
+            record = self._queue.popleft()
+            self._execute(runtime, record)
+            ran.append(record)
+        return ran
+
+    @property
+    def pending(self) -> list[ExecutionRecord]:
+        """Executions created but not run yet."""
+        return list(self._queue)
+
+    def _new(
+        self, project: str, location: str, workflow: str, argument: Any, now: float, source: str
+    ) -> ExecutionRecord:
+        try:
+            self.deployment.path_of(workflow)
+        except DeploymentError as exc:
+            raise ApiError(
+                404, {"error": {"code": 404, "message": str(exc), "status": "NOT_FOUND"}}
+            ) from None
+        self._ids += 1
+        execution_id = f"{self._ids:08d}-0000-4000-8000-000000000000"
+        record = ExecutionRecord(
+            name=f"projects/{project}/locations/{location}/workflows/{workflow}/executions/{execution_id}",
+            workflow=workflow,
+            argument=argument,
+            source=source,
+            created_at=now,
+        )
+        self.records.append(record)
+        return record
+
+    def _execute(self, runtime: Any, record: ExecutionRecord) -> None:
+        outcome = runtime.run(
+            self.deployment.path_of(record.workflow),
+            record.argument,
+            env=self.deployment.env_for(record.workflow),
+            workflow_id=record.workflow,
+        )
+        record.outcome = outcome
+        record.state = outcome.state
+        record.result = outcome.result
+        record.error = outcome.error
+        record.ended_at = runtime.clock.now()

@@ -1,0 +1,34 @@
+"""`Services`: the local stand-ins for everything a workflow talks to."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from workflow_runtime.connectors.gcs_client import GcsClient
+from workflow_runtime.connectors.http_router import HttpRouter
+from workflow_runtime.fakes.cloud_run import FakeCloudRun
+from workflow_runtime.fakes.deployment import Deployment
+from workflow_runtime.fakes.event_bus import FakeMessageBus
+from workflow_runtime.fakes.executions import FakeWorkflowExecutions
+
+
+@dataclass
+class Services:
+    """Cloud Storage (emulator client), Cloud Run, executions, event bus and HTTP."""
+
+    storage: GcsClient | None = None
+    cloud_run: FakeCloudRun = field(default_factory=FakeCloudRun)
+    executions: FakeWorkflowExecutions = field(default_factory=lambda: FakeWorkflowExecutions(Deployment()))
+    bus: FakeMessageBus | None = None
+    http: HttpRouter = field(default_factory=HttpRouter)
+
+    def __post_init__(self) -> None:
+        # The bus delivers to the executions service of the same deployment.
+        if self.bus is None:
+            self.bus = FakeMessageBus(self.executions.deployment, self.executions)
+
+    @classmethod
+    def for_deployment(cls, deployment: Deployment, storage: GcsClient | None = None) -> Services:
+        """Services whose executions and bus serve `deployment`."""
+        executions = FakeWorkflowExecutions(deployment)
+        return cls(storage=storage, executions=executions, bus=FakeMessageBus(deployment, executions))

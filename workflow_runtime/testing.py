@@ -1,0 +1,212 @@
+"""Everything a workflow test needs, from one pytest fixture: `workflow_env`.
+
+- a session-wide fake-gcs-server on 127.0.0.1 (in memory) and a fresh bucket per test,
+- the fakes (Cloud Run, workflow executions, event bus) and the HTTP router,
+- the deployment map, the environment, the virtual clock and a Runtime using all of them,
+- `run(workflow, data=..., env=...)`: one call runs a workflow (then every execution it
+  started) and returns its ExecutionResult (result or error, logs, step counts),
+- bucket helpers for seeding and checking objects: put_json / put_text / put_bytes,
+  get_json / get_bytes, exists, list, generation, delete.
+
+`tests/conftest.py` re-exports the fixtures. `connector_context()` builds the minimal
+context a connector needs, for testing connectors without running a workflow.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import pytest
+
+from workflow_runtime.connectors.errors import ApiError
+from workflow_runtime.connectors.gcs_client import GcsClient
+from workflow_runtime.connectors.gcs_emulator import GcsEmulator
+from workflow_runtime.engine import ExecutionResult, Runtime, StepCounter, VirtualClock
+from workflow_runtime.fakes import Deployment, Services
+
+_bucket_ids = itertools.count(1)
+
+
+@dataclass
+class ConnectorContext:
+    """The minimal call context of a connector: clock, steps, services, env, runtime."""
+
+    clock: VirtualClock
+    steps: StepCounter
+    services: Services
+    env: dict[str, str] = field(default_factory=dict)
+    runtime: Runtime | None = None
+
+
+def connector_context(services: Services, runtime: Runtime | None = None) -> ConnectorContext:
+    """A fresh context (own clock and step counter) for calling connectors directly."""
+    clock = runtime.clock if runtime else VirtualClock()
+    return ConnectorContext(clock, StepCounter(), services, runtime=runtime)
+
+
+class WorkflowEnv:
+    """One test's world: bucket, fakes, deployment, Runtime; see the module docstring."""
+
+    def __init__(
+        self,
+        storage: GcsClient,
+        bucket: str,
+        *,
+        deployment: Deployment | None = None,
+        env: Mapping[str, str] | None = None,
+        project_id: str = "test-project",
+        location: str = "us-central1",
+    ) -> None:
+        self.storage = storage
+        self.bucket = bucket
+        self.deployment = deployment or Deployment()
+        self.services = Services.for_deployment(self.deployment, storage)
+        self.cloud_run = self.services.cloud_run
+        self.executions = self.services.executions
+        self.bus = self.services.bus
+        self.http = self.services.http
+        self.runtime = Runtime(
+            services=self.services,
+            env=dict(env or {}),
+            project_id=project_id,
+            location=location,
+        )
+        self.clock = self.runtime.clock
+
+    @property
+    def env(self) -> dict[str, str]:
+        """Environment every execution gets (before per-workflow and per-run values)."""
+        return self.runtime.env
+
+    def deploy(
+        self,
+        name: str,
+        path: str | Path,
+        *,
+        env: Mapping[str, str] | None = None,
+        event_types: tuple[str, ...] | list[str] = (),
+    ) -> None:
+        """Make workflow `name` startable by executions and the bus."""
+        self.deployment.add_workflow(name, path, env=env, event_types=event_types)
+
+    def run(
+        self,
+        workflow: str | Path,
+        data: Any = None,
+        *,
+        env: Mapping[str, str] | None = None,
+        drain: bool = True,
+    ) -> ExecutionResult:
+        """Run a deployed workflow (by name) or a YAML file, then the executions it queued."""
+        name = str(workflow)
+        if name in self.deployment.workflows:
+            path: str | Path = self.deployment.path_of(name)
+            run_env = {**self.deployment.env_for(name), **(env or {})}
+            result = self.runtime.run(path, data, env=run_env, workflow_id=name)
+        else:
+            result = self.runtime.run(workflow, data, env=dict(env or {}))
+        if drain:
+            self.executions.drain(self.runtime)
+        return result
+
+    # ---- bucket helpers -----------------------------------------------------------------
+    def put_bytes(self, name: str, data: bytes, content_type: str = "application/octet-stream"):
+        """Write an object; returns its metadata."""
+        return self.storage.request_json(
+            "POST",
+            f"/upload/storage/v1/b/{self.bucket}/o",
+            query={"uploadType": "media", "name": quote(name, safe="")},
+            body=data,
+            content_type=content_type,
+        )
+
+    def put_json(self, name: str, value: Any) -> dict[str, Any]:
+        """Write `value` as a JSON object (application/json)."""
+        return self.put_bytes(name, json.dumps(value).encode(), "application/json")
+
+    def put_text(self, name: str, text: str) -> dict[str, Any]:
+        """Write a text/plain object."""
+        return self.put_bytes(name, text.encode(), "text/plain")
+
+    def get_bytes(self, name: str) -> bytes:
+        """The content of an object (KeyError when it does not exist)."""
+        try:
+            return self.storage.request("GET", self._path(name), query={"alt": "media"}).body
+        except ApiError as error:
+            if error.code == 404:
+                raise KeyError(f"gs://{self.bucket}/{name} does not exist") from None
+            raise
+
+    def get_json(self, name: str) -> Any:
+        """The content of an object parsed as JSON."""
+        return json.loads(self.get_bytes(name))
+
+    def exists(self, name: str) -> bool:
+        """Whether the object exists."""
+        return self._metadata(name) is not None
+
+    def generation(self, name: str) -> int:
+        """The object's generation number."""
+        meta = self._metadata(name)
+        if meta is None:
+            raise KeyError(f"gs://{self.bucket}/{name} does not exist")
+        return int(meta["generation"])
+
+    def delete(self, name: str) -> None:
+        """Delete an object."""
+        self.storage.request("DELETE", self._path(name))
+
+    def list(self, prefix: str = "") -> list[str]:
+        """Names of all objects under `prefix`, sorted."""
+        names: list[str] = []
+        token = None
+        while True:
+            page = (
+                self.storage.request_json(
+                    "GET",
+                    f"/storage/v1/b/{self.bucket}/o",
+                    query={"prefix": quote(prefix, safe="") or None, "pageToken": token},
+                )
+                or {}
+            )
+            names.extend(item["name"] for item in page.get("items", []))
+            token = page.get("nextPageToken")
+            if not token:
+                return sorted(names)
+
+    def _path(self, name: str) -> str:
+        return f"/storage/v1/b/{self.bucket}/o/{quote(name, safe='')}"
+
+    def _metadata(self, name: str) -> dict[str, Any] | None:
+        try:
+            return self.storage.request_json("GET", self._path(name))
+        except ApiError as error:
+            if error.code == 404:
+                return None
+            raise
+
+
+@pytest.fixture(scope="session")
+def gcs_emulator() -> Iterator[GcsEmulator]:
+    """fake-gcs-server for the whole test session (in memory, 127.0.0.1, free port)."""
+    emulator = GcsEmulator()
+    emulator.start()
+    try:
+        yield emulator
+    finally:
+        emulator.stop()
+
+
+@pytest.fixture
+def workflow_env(gcs_emulator: GcsEmulator) -> WorkflowEnv:
+    """A WorkflowEnv with a fresh bucket on the session's emulator."""
+    storage = GcsClient(gcs_emulator.url)
+    bucket = f"test-bucket-{next(_bucket_ids)}"
+    storage.create_bucket(bucket)
+    return WorkflowEnv(storage, bucket)
