@@ -166,3 +166,36 @@ def test_mixed_case_words_are_names(source: str, expected: str) -> None:
 
 def test_keywords_may_be_field_names_after_a_dot() -> None:
     assert ev("m.in + m.null", m={"in": 1, "null": 2}) == 3
+
+
+def test_multi_line_expression_example_from_the_expressions_page() -> None:
+    # The page builds "SELECT * from customers\nWHERE id=7" from an expression that
+    # spans several lines; line breaks between tokens are whitespace.
+    value = '${\n"SELECT * from " + table +\n"\\nWHERE id=" + string(id)\n}'
+    ctx = MappingContext({"table": "customers", "id": 7})
+    assert resolve(compile_value(value), ctx) == "SELECT * from customers\nWHERE id=7"
+
+
+def test_cheat_sheet_expressions() -> None:
+    ctx = MappingContext(
+        {
+            "my_string": "hello",
+            "my_integer": 1,
+            "my_list": ["zero", "one", "two"],
+            "my_map": {"Key1": "hello"},
+            "var": {"key": {"special!key": "Bar"}},
+        }
+    )
+    cases = {
+        '${my_string+" "+"world"}': "hello world",
+        '${my_string+" "+string(my_integer)}': "hello 1",
+        '${"a: " +my_string}': "a: hello",
+        '${"Key1" in my_list}': False,
+        '${"Key1" in my_map}': True,
+        "${keys(my_map)}": ["Key1"],
+        '${default(map.get(my_map, "Key1"), "Couldn\'t find key!")}': "hello",
+        '${"fruit" + var.key["special!key"]}': "fruitBar",
+        "${len(my_list) - 1}": 2,
+    }
+    for source, expected in cases.items():
+        assert resolve(compile_value(source), ctx) == expected, source
