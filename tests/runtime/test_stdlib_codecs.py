@@ -188,3 +188,23 @@ def test_json_decode_errors(data: Any, tag: str, fragment: str) -> None:
 def test_function_refs_are_not_json() -> None:
     assert ev("get_type(retry.always)") == "function"
     assert ev("retry.always") == FunctionRef("retry.always")
+
+
+def test_json_integers_beyond_64_bits_become_doubles() -> None:
+    assert ev('json.decode("[9223372036854775808]")') == [9.223372036854775808e18]
+    assert isinstance(ev('json.decode("-9223372036854775809")'), float)
+
+
+def deeply_nested(depth: int) -> list[Any]:
+    value: list[Any] = []
+    for _ in range(depth):
+        value = [value]
+    return value
+
+
+def test_values_nested_too_deeply_raise_recursion_error() -> None:
+    deep = deeply_nested(20_000)
+    for source in ("json.encode(x)", "list.concat(x, 1)", "x == y"):
+        error = error_of(source, x=deep, y=deeply_nested(20_000))
+        assert error["tags"] == ["RecursionError"], source
+        assert "nested too deeply" in error["message"]

@@ -47,6 +47,14 @@ class EvalContext(Protocol):
 
 def evaluate(expr: Expr, ctx: EvalContext) -> Any:
     """Evaluate one expression tree; errors are raised as WorkflowError error maps."""
+    try:
+        return _eval(expr, ctx)
+    except RecursionError:
+        # Comparing or copying values nested thousands deep exhausts Python's stack.
+        raise make_error("RecursionError", "value nested too deeply to evaluate") from None
+
+
+def _eval(expr: Expr, ctx: EvalContext) -> Any:
     return _EVALUATORS[type(expr)](expr, ctx)
 
 
@@ -55,16 +63,16 @@ def _literal(expr: Literal, ctx: EvalContext) -> Any:
 
 
 def _list(expr: ListLiteral, ctx: EvalContext) -> Any:
-    return [evaluate(item, ctx) for item in expr.items]
+    return [_eval(item, ctx) for item in expr.items]
 
 
 def _map(expr: MapLiteral, ctx: EvalContext) -> Any:
     result: dict[str, Any] = {}
     for key_expr, value_expr in expr.entries:
-        key = evaluate(key_expr, ctx)
+        key = _eval(key_expr, ctx)
         if not isinstance(key, str):
             raise type_error(f"map keys must be strings, got {describe(key)}")
-        result[key] = evaluate(value_expr, ctx)
+        result[key] = _eval(value_expr, ctx)
     return result
 
 
@@ -81,7 +89,7 @@ def _attribute(expr: Attribute, ctx: EvalContext) -> Any:
     member = _module_member(expr, ctx)
     if member is not _NOT_A_MEMBER:
         return member
-    return field_value(evaluate(expr.target, ctx), expr.name)
+    return field_value(_eval(expr.target, ctx), expr.name)
 
 
 def field_value(target: Any, name: str) -> Any:
@@ -123,8 +131,8 @@ def _module_member(expr: Attribute, ctx: EvalContext) -> Any:
 
 
 def _index(expr: Index, ctx: EvalContext) -> Any:
-    target = evaluate(expr.target, ctx)
-    index = evaluate(expr.index, ctx)
+    target = _eval(expr.target, ctx)
+    index = _eval(expr.index, ctx)
     return index_value(target, index)
 
 
@@ -148,12 +156,12 @@ def index_value(target: Any, index: Any) -> Any:
 
 
 def _call(expr: Call, ctx: EvalContext) -> Any:
-    args = [evaluate(arg, ctx) for arg in expr.args]
+    args = [_eval(arg, ctx) for arg in expr.args]
     return ctx.call_function(expr.function, args)
 
 
 def _unary(expr: Unary, ctx: EvalContext) -> Any:
-    value = evaluate(expr.operand, ctx)
+    value = _eval(expr.operand, ctx)
     if expr.op == "not":
         if not isinstance(value, bool):
             raise type_error(f"'not' needs a boolean, got {describe(value)}")
@@ -167,18 +175,18 @@ def _unary(expr: Unary, ctx: EvalContext) -> Any:
 
 def _binary(expr: Binary, ctx: EvalContext) -> Any:
     op = expr.op
-    left = evaluate(expr.left, ctx)
+    left = _eval(expr.left, ctx)
     if op in ("and", "or"):
         if not isinstance(left, bool):
             raise type_error(f"'{op}' needs booleans, got {describe(left)}")
         # Short circuit: the right side is not evaluated when the left decides.
         if (op == "and" and not left) or (op == "or" and left):
             return left
-        right = evaluate(expr.right, ctx)
+        right = _eval(expr.right, ctx)
         if not isinstance(right, bool):
             raise type_error(f"'{op}' needs booleans, got {describe(right)}")
         return right
-    right = evaluate(expr.right, ctx)
+    right = _eval(expr.right, ctx)
     return binary_op(op, left, right)
 
 

@@ -11,7 +11,13 @@ import math
 from typing import Any
 
 from workflow_runtime.errors import make_error
-from workflow_runtime.expressions.values import FunctionRef, describe, type_name
+from workflow_runtime.expressions.values import (
+    INT64_MAX,
+    INT64_MIN,
+    FunctionRef,
+    describe,
+    type_name,
+)
 from workflow_runtime.stdlib.spec import Registry, expect, value_error
 
 registry = Registry()
@@ -129,13 +135,21 @@ def json_decode(ctx: Any, data: Any) -> Any:
     expect("json.decode", "data", data, "bytes", "string")
     try:
         text = data.decode("utf-8") if isinstance(data, bytes) else data
-        return _json.loads(text, parse_constant=_reject_constant, parse_float=_parse_float)
+        return _json.loads(
+            text, parse_constant=_reject_constant, parse_float=_parse_float, parse_int=_parse_int
+        )
     except UnicodeDecodeError:
         raise value_error("json.decode", "data is not valid UTF-8") from None
     except _json.JSONDecodeError as error:
         raise value_error("json.decode", f"invalid JSON: {error}") from None
     except RecursionError:
         raise make_error("RecursionError", "json.decode: JSON nested too deeply") from None
+
+
+def _parse_int(text: str) -> int | float:
+    # Beyond the 64-bit int range a JSON number can only be a double.
+    value = int(text)
+    return value if INT64_MIN <= value <= INT64_MAX else _parse_float(text)
 
 
 def _parse_float(text: str) -> float:

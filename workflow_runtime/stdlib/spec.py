@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import inspect
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -33,10 +34,24 @@ class Registry:
         def register(impl: Callable[..., Any]) -> Callable[..., Any]:
             params = list(inspect.signature(impl).parameters.values())[1:]
             required = sum(1 for p in params if p.default is inspect.Parameter.empty)
-            self.specs[name] = FunctionSpec(name, tuple(p.name for p in params), required, impl)
+            guarded = _guard_recursion(name, impl)
+            self.specs[name] = FunctionSpec(name, tuple(p.name for p in params), required, guarded)
             return impl
 
         return register
+
+
+def _guard_recursion(name: str, impl: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn Python's RecursionError (values nested thousands deep) into a workflow error."""
+
+    @functools.wraps(impl)
+    def guarded(ctx: Any, *args: Any) -> Any:
+        try:
+            return impl(ctx, *args)
+        except RecursionError:
+            raise make_error("RecursionError", f"{name}: value nested too deeply") from None
+
+    return guarded
 
 
 def check_arity(spec: FunctionSpec, args: list[Any]) -> None:
