@@ -135,7 +135,8 @@ def test_registry_specs_are_consistent() -> None:
 
 def test_named_parameters_follow_the_reference_pages() -> None:
     expected = {
-        "default": ("value", "default_value"),
+        "default": ("val", "defaultVal"),
+        "if": ("condition", "ifTrue", "ifFalse"),
         "map.get": ("map", "keys"),
         "map.merge": ("first", "second"),
         "list.concat": ("objs", "val"),
@@ -167,6 +168,13 @@ def test_every_function_checks_its_argument_count(name: str) -> None:
             call_pure(name, [None] * (spec.required - 1))
         assert caught.value.tags == ["TypeError"]
         assert "were given" in caught.value.value["message"]
+
+
+def test_specs_accept_named_arguments() -> None:
+    # `call:` steps pass `args:` by name; the engine calls impl(ctx, **args).
+    assert PURE_FUNCTIONS["text.to_upper"].impl(None, source="abc") == "ABC"
+    assert PURE_FUNCTIONS["default"].impl(None, val=None, defaultVal=3) == 3
+    assert PURE_FUNCTIONS["map.get"].impl(None, map={"a": 1}, keys="a") == 1
 
 
 def test_unknown_function_is_a_key_error() -> None:

@@ -23,17 +23,19 @@ from workflow_runtime.stdlib.spec import Registry, expect, value_error
 registry = Registry()
 
 
+# Parameter names are the documented ones (`default(val, defaultVal)`,
+# `if(condition, ifTrue, ifFalse)`), since `call:` steps may pass them by name.
 @registry.function("default")
-def default(ctx: Any, value: Any, default_value: Any) -> Any:
-    """`value` unless it is null, else `default_value`."""
-    return default_value if value is None else value
+def default(ctx: Any, val: Any, defaultVal: Any) -> Any:
+    """`val` unless it is null, else `defaultVal`."""
+    return defaultVal if val is None else val
 
 
 @registry.function("if")
-def if_(ctx: Any, condition: Any, if_true: Any, if_false: Any) -> Any:
-    """`if_true` when `condition` is true; `if_false` when it is false or null."""
+def if_(ctx: Any, condition: Any, ifTrue: Any, ifFalse: Any) -> Any:
+    """`ifTrue` when `condition` is true; `ifFalse` when it is false or null."""
     expect("if", "condition", condition, "boolean", "null")
-    return if_true if condition else if_false
+    return ifTrue if condition else ifFalse
 
 
 @registry.function("keys")

@@ -14,7 +14,7 @@ from workflow_runtime.expressions.values import describe, is_int
 
 @dataclass(frozen=True)
 class FunctionSpec:
-    """A callable Workflows function: `impl(ctx, *positional_args)`."""
+    """A callable Workflows function: `impl(ctx, *args)`, or `impl(ctx, **named_args)`."""
 
     name: str  # "text.find_all_regex"
     params: tuple[str, ...]  # parameter names, for `call:` steps with named `args:`
@@ -45,9 +45,9 @@ def _guard_recursion(name: str, impl: Callable[..., Any]) -> Callable[..., Any]:
     """Turn Python's RecursionError (values nested thousands deep) into a workflow error."""
 
     @functools.wraps(impl)
-    def guarded(ctx: Any, *args: Any) -> Any:
+    def guarded(ctx: Any, *args: Any, **kwargs: Any) -> Any:
         try:
-            return impl(ctx, *args)
+            return impl(ctx, *args, **kwargs)
         except RecursionError:
             raise make_error("RecursionError", f"{name}: value nested too deeply") from None
 
