@@ -118,6 +118,7 @@ def test_comparisons(source: str, expected: bool) -> None:
         ("(false or true) and true", True),
         # `not` binds tighter than comparisons in Google's table: (not true) == false
         ("not true == false", True),
+        ('not ("Key1" in m)', False),
     ],
 )
 def test_logic(source: str, expected: bool) -> None:
@@ -211,6 +212,7 @@ def test_a_variable_shadows_a_module_name() -> None:
         ("true and 1", "TypeError", "'and' needs booleans"),
         ("null or true", "TypeError", "'or' needs booleans"),
         ("not 0", "TypeError", "'not' needs a boolean"),
+        ('not "Key1" in m', "TypeError", "write `not (a in b)`"),
         ('1 in "abc"', "TypeError", "'in' needs a list or a map"),
         ('lst["0"]', "TypeError", "list index must be an int"),
         ("lst[1.0]", "TypeError", "list index must be an int"),

@@ -164,7 +164,10 @@ def _unary(expr: Unary, ctx: EvalContext) -> Any:
     value = _eval(expr.operand, ctx)
     if expr.op == "not":
         if not isinstance(value, bool):
-            raise type_error(f"'not' needs a boolean, got {describe(value)}")
+            raise type_error(
+                f"'not' needs a boolean, got {describe(value)}; `not` binds tighter than "
+                "comparisons and `in`, so write `not (a in b)` rather than `not a in b`"
+            )
         return not value
     if is_int(value):
         return check_int(-value)
