@@ -89,7 +89,7 @@ class GcsClient:
             conn.close()
         response = RawResponse(resp.status, dict(resp.getheaders()), data)
         if resp.status >= 400:
-            raise ApiError(resp.status, response.json(), _error_headers(response.headers))
+            raise ApiError(resp.status, _error_body(resp.status, response), _error_headers(response.headers))
         return response
 
     def request_json(self, method: str, path: str, **kwargs: Any) -> Any:
@@ -111,6 +111,16 @@ def _query_value(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     return str(value)
+
+
+def _error_body(status: int, response: RawResponse) -> Any:
+    # Cloud Storage's JSON API answers errors with a JSON body; the emulator sometimes
+    # sends plain text (e.g. a 404 on alt=media), so wrap that the way Google would.
+    body = response.json()
+    if isinstance(body, dict):
+        return body
+    text = response.body.decode("utf-8", errors="replace").strip()
+    return {"error": {"code": status, "message": text or f"HTTP {status}"}}
 
 
 def _error_headers(headers: Mapping[str, str]) -> dict[str, str]:
