@@ -13,6 +13,7 @@ global settings, root stack or config.
 from __future__ import annotations
 
 import contextvars
+import functools
 import hashlib
 import json
 import runpy
@@ -42,6 +43,7 @@ class Registered:
     type: str
     name: str
     urn: str
+    id: str | None
     parent: str | None
     custom: bool
     inputs: Mapping[str, Any]
@@ -64,8 +66,11 @@ class Evaluation:
         return [r for r in self.resources if r.type == type_]
 
     def named(self, name: str) -> Registered:
-        """The one registration with this logical name; KeyError if absent or ambiguous."""
-        found = [r for r in self.resources if r.name == name]
+        """The one custom resource with this logical name; KeyError if absent or ambiguous.
+
+        (A PipelineWorkflow component and its Workflow share the workflow's name.)
+        """
+        found = [r for r in self.resources if r.name == name and r.custom]
         if len(found) != 1:
             raise KeyError(f"{len(found)} resources named {name!r}")
         return found[0]
@@ -93,19 +98,28 @@ class Evaluation:
         return dict(sorted(counts.items()))
 
 
+class ProgramFailed(Exception):
+    """The program raised; `error` is its exception, `resources` what it had registered."""
+
+    def __init__(self, error: Exception, resources: list[Registered]) -> None:
+        super().__init__(f"{type(error).__name__}: {error}")
+        self.error = error
+        self.resources = resources
+
+
 class ProgramMocks(pulumi.runtime.Mocks):
     """Answers resource registrations and invokes with realistic computed outputs."""
 
     def __init__(self) -> None:
         self.invokes: list[str] = []
-        self.registered: dict[tuple[str, str], tuple[dict[str, Any], dict[str, Any]]] = {}
+        self.registered: dict[tuple[str, str], tuple[str, dict[str, Any], dict[str, Any]]] = {}
 
     def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str | None, dict[str, Any]]:
         """Return (id, state): the inputs plus what the provider would compute."""
         inputs = dict(args.inputs)
         resource_id, computed = _computed(args.typ, args.name, inputs)
         outputs = {**inputs, **computed}
-        self.registered[(args.typ, args.name)] = (inputs, outputs)
+        self.registered[(args.typ, args.name)] = (resource_id, inputs, outputs)
         return resource_id, outputs
 
     def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict[str, Any], list[tuple[str, str]] | None]:
@@ -196,7 +210,7 @@ def evaluate(
     config: Mapping[str, str] | None = None,
     program: Path = PROGRAM,
 ) -> Evaluation:
-    """Run the program for `stack` under mocks; exceptions from the program propagate.
+    """Run the program for `stack` under mocks; if it raises, raise ProgramFailed.
 
     `config` replaces the stack file's engine config; `overrides` maps config paths
     (`canary.percent`, `eventRouting`, `gcp:region`) to values applied on top.
@@ -208,24 +222,42 @@ def evaluate(
     mocks = ProgramMocks()
     monitor = _RecordingMonitor(mocks)
     started = time.perf_counter()
-    outputs = contextvars.Context().run(_run, program, namespace, stack, engine, mocks, monitor)
+    try:
+        outputs = contextvars.Context().run(_run, program, namespace, stack, engine, mocks, monitor)
+    except Exception as exc:
+        raise ProgramFailed(exc, _registered(mocks, monitor)) from exc
     seconds = time.perf_counter() - started
-    resources = [
-        Registered(
-            type=request.type,
-            name=request.name,
-            urn=urn,
-            parent=request.parent or None,
-            custom=bool(request.custom),
-            inputs=mocks.registered.get((request.type, request.name), ({}, {}))[0],
-            outputs=mocks.registered.get((request.type, request.name), ({}, {}))[1],
-            dependencies=tuple(request.dependencies),
-        )
-        for request, urn in monitor.requests
-    ]
+    resources = _registered(mocks, monitor)
     return Evaluation(
         stack=stack, resources=resources, outputs=outputs, seconds=seconds, invokes=mocks.invokes
     )
+
+
+@functools.lru_cache(maxsize=32)
+def evaluate_cached(stack: str, overrides: tuple[tuple[str, Any], ...] = ()) -> Evaluation:
+    """`evaluate` memoized per stack and overrides (tests share runs; never mutate them)."""
+    return evaluate(stack, overrides=dict(overrides))
+
+
+def _registered(mocks: ProgramMocks, monitor: _RecordingMonitor) -> list[Registered]:
+    """Join the monitor's requests (parent, dependencies) with the mocks' inputs/outputs."""
+    resources = []
+    for request, urn in monitor.requests:
+        resource_id, inputs, outputs = mocks.registered.get((request.type, request.name), (None, {}, {}))
+        resources.append(
+            Registered(
+                type=request.type,
+                name=request.name,
+                urn=urn,
+                id=resource_id,
+                parent=request.parent or None,
+                custom=bool(request.custom),
+                inputs=inputs,
+                outputs=outputs,
+                dependencies=tuple(request.dependencies),
+            )
+        )
+    return resources
 
 
 def _run(
