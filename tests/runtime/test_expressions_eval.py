@@ -276,3 +276,24 @@ def test_the_int64_range_edges_are_exact() -> None:
 )
 def test_type_name(value: Any, name: str) -> None:
     assert type_name(value) == name
+
+
+@pytest.mark.parametrize(
+    "source",
+    ["lst", "m.nested", 'm["nested"]["deep"]', "[lst]", '{"k": m}', "default(lst, [])"],
+)
+def test_results_never_alias_variables(source: str) -> None:
+    # Workflows values are values: changing what `${...}` returned leaves variables alone.
+    variables = {"lst": [[1], [2]], "m": {"nested": {"deep": [10, 20]}}}
+    ctx = MappingContext(variables)
+    result = evaluate(parse_expression(source), ctx)
+    stack = [result]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, list):
+            stack.extend(item)
+            item.append("changed")
+        elif isinstance(item, dict):
+            stack.extend(item.values())
+            item["changed"] = True
+    assert variables == {"lst": [[1], [2]], "m": {"nested": {"deep": [10, 20]}}}

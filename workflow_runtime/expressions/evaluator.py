@@ -23,6 +23,7 @@ from workflow_runtime.expressions.values import (
     check_double,
     check_int,
     compare,
+    copy_value,
     describe,
     is_int,
     is_number,
@@ -46,9 +47,12 @@ class EvalContext(Protocol):
 
 
 def evaluate(expr: Expr, ctx: EvalContext) -> Any:
-    """Evaluate one expression tree; errors are raised as WorkflowError error maps."""
+    """Evaluate one expression tree; errors are raised as WorkflowError error maps.
+
+    The result never shares lists or maps with variables: `${a}` is a copy of `a`.
+    """
     try:
-        return _eval(expr, ctx)
+        return copy_value(_eval(expr, ctx))
     except RecursionError:
         # Comparing or copying values nested thousands deep exhausts Python's stack.
         raise make_error("RecursionError", "value nested too deeply to evaluate") from None

@@ -8,7 +8,6 @@ and stays as written (Google does no string interpolation). A string that starts
 
 from __future__ import annotations
 
-import copy
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,7 +15,7 @@ from workflow_runtime.expressions.ast import Expr
 from workflow_runtime.expressions.evaluator import EvalContext, evaluate
 from workflow_runtime.expressions.lexer import ExpressionSyntaxError
 from workflow_runtime.expressions.parser import parse_expression
-from workflow_runtime.expressions.values import describe, type_error
+from workflow_runtime.expressions.values import copy_value, describe, type_error
 
 
 @dataclass(frozen=True)
@@ -90,8 +89,7 @@ def resolve(compiled: Compiled, ctx: EvalContext) -> Any:
         return evaluate(compiled.expr, ctx)
     if isinstance(compiled, Constant):
         # A copy, so that assignments into the result never alter the workflow definition.
-        value = compiled.value
-        return copy.deepcopy(value) if isinstance(value, (list, dict)) else value
+        return copy_value(compiled.value)
     if isinstance(compiled, CompiledList):
         return [resolve(item, ctx) for item in compiled.items]
     result: dict[str, Any] = {}

@@ -7,11 +7,10 @@ evaluates to) and `call_pure` (check arity, then call).
 
 from __future__ import annotations
 
-import copy
 from typing import Any
 
 from workflow_runtime.errors import make_error
-from workflow_runtime.expressions.values import FunctionRef
+from workflow_runtime.expressions.values import FunctionRef, copy_value
 from workflow_runtime.stdlib import codecs, containers, core, numeric, retry, text, timefmt
 from workflow_runtime.stdlib.spec import FunctionSpec, check_arity
 
@@ -64,7 +63,7 @@ def lookup_function(name: str) -> FunctionSpec | None:
 def module_member(dotted: str) -> Any:
     """Value of a stdlib member reference: a copy of a constant, or a FunctionRef."""
     if dotted in CONSTANTS:
-        return copy.deepcopy(CONSTANTS[dotted])
+        return copy_value(CONSTANTS[dotted])
     if dotted in PURE_FUNCTIONS or dotted.split(".", 1)[0] in RUNTIME_MODULES:
         return FunctionRef(dotted)
     raise make_error("KeyError", f"standard library has no member named {dotted}")

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import copy
 from typing import Any
 
+from workflow_runtime.expressions.values import copy_value
 from workflow_runtime.stdlib.spec import Registry, expect
 
 registry = Registry()
@@ -14,14 +14,14 @@ registry = Registry()
 def list_concat(ctx: Any, objs: Any, val: Any) -> list[Any]:
     """A copy of the list with `val` appended."""
     expect("list.concat", "objs", objs, "list")
-    return [*copy.deepcopy(objs), copy.deepcopy(val)]
+    return [*copy_value(objs), copy_value(val)]
 
 
 @registry.function("list.prepend")
 def list_prepend(ctx: Any, objs: Any, val: Any) -> list[Any]:
     """A copy of the list with `val` inserted first."""
     expect("list.prepend", "objs", objs, "list")
-    return [copy.deepcopy(val), *copy.deepcopy(objs)]
+    return [copy_value(val), *copy_value(objs)]
 
 
 @registry.function("map.get")
@@ -40,7 +40,7 @@ def map_get(ctx: Any, map: Any, keys: Any) -> Any:
         if not isinstance(value, dict) or key not in value:
             return None
         value = value[key]
-    return copy.deepcopy(value)
+    return copy_value(value)
 
 
 @registry.function("map.merge")
@@ -48,7 +48,7 @@ def map_merge(ctx: Any, first: Any, second: Any) -> dict[str, Any]:
     """Shallow merge: keys of `second` replace those of `first`."""
     expect("map.merge", "first", first, "map")
     expect("map.merge", "second", second, "map")
-    return copy.deepcopy({**first, **second})
+    return copy_value({**first, **second})
 
 
 @registry.function("map.merge_nested")
@@ -60,12 +60,12 @@ def map_merge_nested(ctx: Any, first: Any, second: Any) -> dict[str, Any]:
 
 
 def _merge_nested(first: dict[str, Any], second: dict[str, Any]) -> dict[str, Any]:
-    result = copy.deepcopy(first)
+    result = copy_value(first)
     for key, value in second.items():
         if isinstance(result.get(key), dict) and isinstance(value, dict):
             result[key] = _merge_nested(result[key], value)
         else:
-            result[key] = copy.deepcopy(value)
+            result[key] = copy_value(value)
     return result
 
 
@@ -74,4 +74,4 @@ def map_delete(ctx: Any, map: Any, key: Any) -> dict[str, Any]:
     """A copy of the map without `key` (no error when it is absent)."""
     expect("map.delete", "map", map, "map")
     expect("map.delete", "key", key, "string")
-    return {k: copy.deepcopy(v) for k, v in map.items() if k != key}
+    return {k: copy_value(v) for k, v in map.items() if k != key}
