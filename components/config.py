@@ -163,8 +163,8 @@ def _flag(value: bool) -> str:
     return "true" if value else "false"
 
 
-# Labels the program puts on every resource; stack `labels` may not use these keys.
-PROGRAM_LABEL_KEYS: tuple[str, ...] = ("app", "environment", "managed-by", "workflow")
+# Label keys the program adds itself (components/naming.py); stack `labels` may not use them.
+PROGRAM_LABEL_KEYS: tuple[str, ...] = ("managed-by", "workflow")
 MAX_LABELS = 64
 ENVIRONMENTS: tuple[str, ...] = ("staging", "production")
 EVENT_ROUTINGS: tuple[str, ...] = ("router", "direct")
@@ -204,15 +204,6 @@ _SCALARS: tuple[str, ...] = (
 TOP_LEVEL_KEYS: tuple[str, ...] = _SCALARS + tuple(_SECTIONS)
 _INT_TEXT = re.compile(r"^-?[0-9]+$")
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
-
-
-def labels_for(config: StackConfig, workflow: str | None = None) -> dict[str, str]:
-    """The labels of one resource: the stack's `labels` plus the program's own keys."""
-    labels = dict(config.labels)
-    labels.update({"app": "blueprint-pipeline", "environment": config.environment, "managed-by": "pulumi"})
-    if workflow is not None:
-        labels["workflow"] = workflow
-    return labels
 
 
 def read_stack_config() -> StackConfig:
@@ -266,7 +257,7 @@ def load_stack_config(raw: Mapping[str, Any], *, project: str | None, region: st
     if environment == "production" and protection is False:
         r.problem(
             "deletionProtection",
-            False,
+            raw.get("deletionProtection"),
             "true when environment is production (rejected, not silently forced, so the stack "
             "file always says what is deployed)",
         )
@@ -394,9 +385,7 @@ def _labels(r: _Reader, raw: Any) -> dict[str, str]:
             labels[key] = value
     room = MAX_LABELS - len(PROGRAM_LABEL_KEYS)
     if len(raw) > room:
-        r.problem(
-            "labels", f"{len(raw)} labels", f"at most {room} labels ({MAX_LABELS} minus the program's own)"
-        )
+        r.problem("labels", f"{len(raw)} labels", f"at most {room} ({MAX_LABELS} minus the program's own)")
     return labels
 
 

@@ -78,9 +78,8 @@ def check_bucket_location(name: str) -> str | None:
     """Where the bucket lives: a region, a multi-region (us, eu, asia) or a dual-region."""
     if name in BUCKET_MULTI_REGIONS or _REGION.match(name):
         return None
-    return (
-        f"the bucket's location in lowercase: a region such as us-central1 or one of {BUCKET_MULTI_REGIONS}"
-    )
+    multi = ", ".join(BUCKET_MULTI_REGIONS)
+    return f"the bucket's location, lowercase: a region such as us-central1 or one of {multi}"
 
 
 def check_project_id(project: str) -> str | None:
