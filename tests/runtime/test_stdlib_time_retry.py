@@ -148,6 +148,11 @@ def test_predefined_policies(name: str, predicate: str) -> None:
     }
 
 
+def test_default_backoff_object() -> None:
+    assert ev("retry.default_backoff") == {"initial_delay": 1, "max_delay": 60, "multiplier": 1.25}
+    assert ev("http.default_retry.backoff") == ev("retry.default_backoff")
+
+
 def test_predicates_are_usable_in_expressions() -> None:
     assert ev("http.default_retry_predicate(e)", e=http_error(503)) is True
     assert ev("http.default_retry_predicate_non_idempotent(e)", e=http_error(504)) is False

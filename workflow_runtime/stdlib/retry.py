@@ -55,16 +55,18 @@ def default_retry_predicate_non_idempotent(ctx: Any, e: Any) -> bool:
     return _matches(e, _NON_IDEMPOTENT_CODES, _NON_IDEMPOTENT_TAGS)
 
 
+# `retry.default_backoff`: the backoff both predefined HTTP policies use (their pages say
+# "backoff as per retry.default_backoff").
+_DEFAULT_BACKOFF = {"initial_delay": 1, "max_delay": 60, "multiplier": 1.25}
+
+
 def _policy(predicate: str) -> dict[str, Any]:
-    return {
-        "predicate": FunctionRef(predicate),
-        "max_retries": 5,
-        "backoff": {"initial_delay": 1, "max_delay": 60, "multiplier": 1.25},
-    }
+    return {"predicate": FunctionRef(predicate), "max_retries": 5, "backoff": _DEFAULT_BACKOFF}
 
 
-# Retry policies usable as `retry: ${http.default_retry}`.
+# Objects usable as values, e.g. `retry: ${http.default_retry}`; module_member() copies them.
 CONSTANTS: dict[str, Any] = {
+    "retry.default_backoff": _DEFAULT_BACKOFF,
     "http.default_retry": _policy("http.default_retry_predicate"),
     "http.default_retry_non_idempotent": _policy("http.default_retry_predicate_non_idempotent"),
 }
