@@ -347,3 +347,18 @@ def test_call_stdlib_function_with_named_args_and_result() -> None:
 def test_stdlib_errors_are_catchable_error_maps() -> None:
     error = error_of('- a:\n    return: ${int("abc")}\n')
     assert error["tags"] == ["ValueError"]
+
+
+def test_assignment_copies_values_instead_of_sharing_them() -> None:
+    assert result_of(
+        """
+        - a:
+            assign:
+              - template: {"kind": "base", "tags": [1]}
+              - copy: ${template}
+              - copy.kind: derived
+              - copy.tags[0]: 2
+        - done:
+            return: ${[template, copy]}
+        """
+    ) == [{"kind": "base", "tags": [1]}, {"kind": "derived", "tags": [2]}]

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import base64
-import json
 from collections.abc import Callable
 from typing import Any
 
@@ -101,7 +99,7 @@ class Execution:
         frame = Frame(self)
         if main.params:
             name, default = main.params[0]
-            frame.vars[name] = argument if argument is not None else default
+            frame.define(name, argument if argument is not None else default)
         self.check_memory(frame)
         return self.run_body(main.body, frame)
 
@@ -134,11 +132,12 @@ class Execution:
         named = named or {}
         for param, default in sub.params:
             if param in named:
-                frame.vars[param] = named[param]
+                frame.define(param, named[param])
             elif param in sub.required:
                 raise make_error("TypeError", f"subworkflow '{name}': missing argument '{param}'")
             else:
-                frame.vars[param] = default
+                frame.define(param, default)
+        self.check_memory(frame)
         return self.run_body(sub.body, frame)
 
     def call_positional(self, name: str, args: list[Any], frame: Frame) -> Any:
@@ -195,7 +194,12 @@ class Execution:
         return None
 
     def assign(self, target: Expr, value: Any, frame: Frame) -> None:
-        """Assign to `x`, `a.b`, `m["k"]` or `l[i]`; missing map keys are created."""
+        """Assign to `x`, `a.b`, `m["k"]` or `l[i]`; missing map keys are created.
+
+        Values behave as values, not references: the containers along the path are
+        copied before the write, so another variable holding the same map or list (after
+        `b: ${a}`) keeps its old content.
+        """
         if isinstance(target, Name):
             frame.set(target.name, value)
             return
@@ -206,12 +210,17 @@ class Execution:
             node = node.target
         assert isinstance(node, Name)  # the compiler only lets such targets through
         path.reverse()
-        container = frame.get_variable(node.name)
+        root = _copy_container(frame.get_variable(node.name))
+        container = root
         for key in path[:-1]:
             if isinstance(container, dict) and isinstance(key, str) and key not in container:
-                container[key] = {}
-            container = _item(container, key)
+                child: Any = {}
+            else:
+                child = _copy_container(_item(container, key))
+            _set_item(container, key, child)
+            container = child
         _set_item(container, path[-1], value)
+        frame.set(node.name, root)
 
     def _call(self, step: m.CallStep, frame: Frame) -> Control:
         args = resolve(step.args, frame) if step.args is not None else {}
@@ -264,9 +273,9 @@ class Execution:
         assert loop is not None
         for index, value in loop_items(loop, frame):
             inner = frame.child()
-            inner.vars[loop.value] = value
+            inner.define(loop.value, value)
             if loop.index is not None:
-                inner.vars[loop.index] = index
+                inner.define(loop.index, index)
             ctl = self.run_block(loop.body, inner)
             if ctl is BREAK:
                 break
@@ -292,7 +301,7 @@ class Execution:
 
     def check_memory(self, frame: Frame) -> None:
         """ResourceLimitError when the live variables exceed the memory limit."""
-        size = sum(_json_size(variables) for variables in frame.live())
+        size = frame.live_size()
         if size > self.limits.max_variables_bytes:
             raise make_error(
                 "ResourceLimitError",
@@ -362,13 +371,7 @@ def _check_index(container: list, key: Any) -> None:
         raise make_error("IndexError", f"list index {key} out of range (list has {len(container)} elements)")
 
 
-def _json_default(value: Any) -> Any:
-    if isinstance(value, bytes):
-        return base64.b64encode(value).decode("ascii")
-    if isinstance(value, FunctionRef):
-        return value.name
-    raise TypeError(f"not JSON serializable: {type(value).__name__}")
-
-
-def _json_size(value: Any) -> int:
-    return len(json.dumps(value, default=_json_default, separators=(",", ":")))
+def _copy_container(value: Any) -> Any:
+    if isinstance(value, dict | list):
+        return value.copy()
+    return value

@@ -43,9 +43,9 @@ def run_parallel(exe: Execution, step: m.ParallelStep, frame: Frame) -> Control:
         assert loop is not None
         for index, value in loop_items(loop, frame):
             inner = frame.child(shared=shared, parallel=True)
-            inner.vars[loop.value] = value
+            inner.define(loop.value, value)
             if loop.index is not None:
-                inner.vars[loop.index] = index
+                inner.define(loop.index, index)
             units.append((len(units), index, loop.body, inner))
     limit = _concurrency_limit(exe, step, frame)
     errors: list[tuple[int, dict[str, Any]]] = []

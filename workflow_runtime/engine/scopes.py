@@ -12,6 +12,8 @@ A frame is also the EvalContext the expression evaluator reads variables from.
 
 from __future__ import annotations
 
+import base64
+import json
 from typing import TYPE_CHECKING, Any
 
 from workflow_runtime.errors import make_error
@@ -24,7 +26,17 @@ if TYPE_CHECKING:
 class Frame:
     """One scope level; `shared` is set on a parallel branch/iteration frame."""
 
-    __slots__ = ("caller", "depth", "exe", "parallel_depth", "parent", "shared", "vars")
+    __slots__ = (
+        "caller",
+        "depth",
+        "exe",
+        "parallel_depth",
+        "parent",
+        "shared",
+        "sizes",
+        "total",
+        "vars",
+    )
 
     def __init__(
         self,
@@ -42,6 +54,10 @@ class Frame:
         self.parent = parent
         self.shared = shared
         self.vars: dict[str, Any] = {}
+        # JSON size of each variable and their sum, kept current on every write so the
+        # memory limit costs O(size of the written value), not O(all variables).
+        self.sizes: dict[str, int] = {}
+        self.total = 0
         # Call depth and parallel nesting are inherited unless given.
         self.depth = depth if depth is not None else (parent.depth if parent else 1)
         self.parallel_depth = (
@@ -62,12 +78,19 @@ class Frame:
         frame: Frame | None = self
         while frame is not None:
             if name in frame.vars:
-                frame.vars[name] = value
+                frame.define(name, value)
                 return
             if frame.shared is not None and name not in frame.shared:
                 break
             frame = frame.parent
+        self.define(name, value)
+
+    def define(self, name: str, value: Any) -> None:
+        """Create or overwrite `name` in this very frame."""
         self.vars[name] = value
+        size = json_size(value)
+        self.total += size - self.sizes.get(name, 0)
+        self.sizes[name] = size
 
     # --- EvalContext -----------------------------------------------------------------
 
@@ -96,11 +119,28 @@ class Frame:
         """Call a subworkflow or builtin from an expression, positional arguments."""
         return self.exe.call_positional(name, args, self)
 
-    def live(self) -> list[dict[str, Any]]:
-        """Variable dicts of this frame, its parents and its callers (memory limit)."""
-        result = []
+    def live_size(self) -> int:
+        """JSON size of the variables of this frame, its parents and its callers."""
+        total = 0
         frame: Frame | None = self
         while frame is not None:
-            result.append(frame.vars)
+            total += frame.total
             frame = frame.parent if frame.parent is not None else frame.caller
-        return result
+        return total
+
+
+def json_size(value: Any) -> int:
+    """Size of a value serialised as compact JSON (strings approximated by length)."""
+    if isinstance(value, str):
+        return len(value) + 2
+    if isinstance(value, bytes):
+        return (len(value) + 2) // 3 * 4 + 2
+    return len(json.dumps(value, default=_json_default, separators=(",", ":")))
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, bytes):
+        return base64.b64encode(value).decode("ascii")
+    if isinstance(value, FunctionRef):
+        return value.name
+    raise TypeError(f"not JSON serializable: {type(value).__name__}")

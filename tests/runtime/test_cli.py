@@ -1,0 +1,128 @@
+"""`python -m workflow_runtime run|check`: output streams, exit codes, stats, env."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from workflow_runtime.cli import main
+
+WORKFLOW = """\
+main:
+  params: [args]
+  steps:
+    - wait:
+        call: sys.sleep
+        args:
+          seconds: 12.5
+    - check:
+        switch:
+          - condition: ${args.fail}
+            raise:
+              tags: ["Refused"]
+              message: ${"no " + sys.get_env("WHO")}
+    - done:
+        return:
+          who: ${sys.get_env("WHO")}
+          n: ${args.n * 2}
+"""
+
+
+@pytest.fixture
+def workflow_file(tmp_path: Path) -> Path:
+    path = tmp_path / "wf.yaml"
+    path.write_text(WORKFLOW, encoding="utf-8")
+    return path
+
+
+def test_run_prints_the_result_as_json_and_writes_stats(
+    workflow_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    stats = tmp_path / "stats.json"
+    code = main(
+        [
+            "run",
+            str(workflow_file),
+            "--data",
+            '{"n": 21, "fail": false}',
+            "--env",
+            "WHO=tester",
+            "--stats",
+            str(stats),
+        ]
+    )
+    out = capsys.readouterr()
+    assert code == 0
+    assert json.loads(out.out) == {"who": "tester", "n": 42}
+    assert out.err == ""
+    assert json.loads(stats.read_text()) == {
+        "steps": {"internal": 3, "external": 0},
+        "virtual_seconds": 12.5,
+    }
+
+
+def test_uncaught_error_prints_the_error_value_on_stderr_and_exits_1(
+    workflow_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = main(["run", str(workflow_file), "--data", '{"n": 1, "fail": true}', "--env", "WHO=x"])
+    out = capsys.readouterr()
+    assert code == 1
+    assert out.out == ""
+    assert json.loads(out.err) == {"tags": ["Refused"], "message": "no x"}
+
+
+def test_invalid_workflow_prints_file_line_message_and_exits_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("- a:\n    assign:\n      - x: 1\n    call: sys.now\n", encoding="utf-8")
+    code = main(["run", str(bad)])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert err.startswith(f"{bad}:1: step 'a' has two kinds")
+
+
+def test_bad_data_and_bad_env_exit_2(workflow_file: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["run", str(workflow_file), "--data", "{nope"]) == 2
+    assert "--data" in capsys.readouterr().err
+    assert main(["run", str(workflow_file), "--env", "NOEQUALS"]) == 2
+    assert "NAME=VALUE" in capsys.readouterr().err
+
+
+def test_check_validates_every_file(
+    workflow_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["check", str(workflow_file)]) == 0
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("- a:\n    next: missing\n", encoding="utf-8")
+    missing = tmp_path / "absent.yaml"
+    assert main(["check", str(workflow_file), str(bad), str(missing)]) == 2
+    lines = capsys.readouterr().err.splitlines()
+    assert lines[0].startswith(f"{bad}:2: ")
+    assert lines[1].startswith(f"{missing}:1: cannot read")
+
+
+def test_python_dash_m_entry_point(workflow_file: Path) -> None:
+    completed = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "workflow_runtime",
+            "run",
+            str(workflow_file),
+            "--data",
+            '{"n": 2, "fail": false}',
+            "--env",
+            "WHO=cli",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=Path(__file__).resolve().parents[2],
+    )
+    assert completed.returncode == 0, completed.stderr
+    assert json.loads(completed.stdout) == {"who": "cli", "n": 4}

@@ -1,0 +1,350 @@
+"""Runtime-level behaviour: limits, step billing, env, logs, uuid, http.*, virtual clock."""
+
+from __future__ import annotations
+
+import re
+import textwrap
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+
+from workflow_runtime import ExecutionResult, Limits, Runtime, VirtualClock
+from workflow_runtime.engine.clock import DEFAULT_START
+
+
+def run(source: str, argument: Any = None, **runtime_args: Any) -> ExecutionResult:
+    """Run workflow text on a fresh Runtime."""
+    return Runtime(**runtime_args).run(textwrap.dedent(source), argument)
+
+
+# --- limits ------------------------------------------------------------------------------
+
+LOOP = """
+- loop:
+    for:
+      value: i
+      range: [1, 100]
+      steps:
+        - s:
+            assign:
+              - x: ${i}
+"""
+
+
+def test_steps_per_execution_limit_is_a_resource_limit_error() -> None:
+    outcome = run(LOOP, limits=Limits(max_steps=50))
+    assert outcome.state == "FAILED"
+    assert outcome.error["tags"] == ["ResourceLimitError"]
+    assert outcome.steps.total == 51
+    assert run(LOOP, limits=Limits(max_steps=101)).state == "SUCCEEDED"
+
+
+def test_variable_memory_limit_is_a_resource_limit_error() -> None:
+    source = """
+    - init:
+        assign:
+          - blob: ""
+    - grow:
+        for:
+          value: i
+          range: [1, 100]
+          steps:
+            - add:
+                assign:
+                  - blob: ${blob + "0123456789"}
+    - done:
+        return: ${len(blob)}
+    """
+    assert run(source).result == 1000
+    outcome = run(source, limits=Limits(max_variables_bytes=500))
+    assert outcome.error["tags"] == ["ResourceLimitError"]
+
+
+def test_default_memory_limit_is_512_kib() -> None:
+    source = """
+    main:
+      params: [n]
+      steps:
+        - init:
+            assign:
+              - chunk: "0123456789012345678901234567890123456789012345678901234567890123"
+              - blob: ""
+        - grow:
+            for:
+              value: i
+              range: ${[1, n]}
+              steps:
+                - add:
+                    assign:
+                      - blob: ${blob + chunk}
+    """
+    assert run(source, 7000).state == "SUCCEEDED"  # ~448 KB
+    assert run(source, 8500).error["tags"] == ["ResourceLimitError"]  # ~544 KB
+
+
+# --- step accounting ---------------------------------------------------------------------
+
+
+def test_every_step_is_billed_once_including_containers() -> None:
+    outcome = run(
+        """
+        - a:
+            assign:
+              - x: 1
+        - b:
+            steps:
+              - c:
+                  assign:
+                    - y: 2
+        - loop:
+            for:
+              value: v
+              in: [1, 2, 3]
+              steps:
+                - d:
+                    assign:
+                      - z: ${v}
+        - e:
+            return: ${x}
+        """
+    )
+    # a, b, c, loop, 3 x d, e
+    assert (outcome.steps.internal, outcome.steps.external) == (8, 0)
+
+
+@dataclass
+class FakeHttp:
+    """Records requests and answers from a table of (method, url) -> response."""
+
+    responses: dict[tuple[str, str], dict[str, Any]]
+    requests: list[dict[str, Any]] = field(default_factory=list)
+
+    def request(
+        self,
+        ctx: Any,
+        method: str,
+        url: str,
+        headers: dict[str, Any],
+        body: Any,
+        query: dict[str, Any],
+        auth: Any,
+        timeout: float,
+    ) -> dict[str, Any]:
+        self.requests.append({"method": method, "url": url, "headers": headers, "body": body, "query": query})
+        return self.responses[(method, url)]
+
+
+@dataclass
+class FakeServices:
+    """Only the `http` service."""
+
+    http: FakeHttp
+
+
+HTTP_WORKFLOW = """
+- ext:
+    call: http.post
+    args:
+      url: https://api.example.com/items
+      body:
+        name: widget
+      query:
+        dry: "true"
+    result: created
+- internal:
+    call: http.get
+    args:
+      url: https://storage.googleapis.com/storage/v1/b/bucket
+    result: bucket
+- done:
+    return:
+      id: ${created.body.id}
+      code: ${created.code}
+      bucket: ${bucket.body}
+"""
+
+
+def test_http_calls_are_routed_decoded_and_billed_by_host() -> None:
+    http = FakeHttp(
+        {
+            ("POST", "https://api.example.com/items"): {
+                "code": 201,
+                "headers": {"Content-Type": "application/json; charset=utf-8"},
+                "body": b'{"id": 7}',
+            },
+            ("GET", "https://storage.googleapis.com/storage/v1/b/bucket"): {
+                "code": 200,
+                "headers": {"Content-Type": "text/plain"},
+                "body": b"plain text",
+            },
+        }
+    )
+    outcome = run(HTTP_WORKFLOW, services=FakeServices(http))
+    assert outcome.result == {"id": 7, "code": 201, "bucket": "plain text"}
+    assert http.requests[0]["body"] == {"name": "widget"}
+    assert http.requests[0]["query"] == {"dry": "true"}
+    # ext is external; internal (googleapis.com) and done are internal.
+    assert (outcome.steps.internal, outcome.steps.external) == (2, 1)
+
+
+def test_http_status_400_and_above_raises_http_error_with_code_headers_body() -> None:
+    http = FakeHttp(
+        {
+            ("GET", "https://api.example.com/missing"): {
+                "code": 404,
+                "headers": {"content-type": "application/json"},
+                "body": '{"error": "not found"}',
+            }
+        }
+    )
+    outcome = run(
+        """
+        - get:
+            try:
+              call: http.get
+              args:
+                url: https://api.example.com/missing
+            except:
+              as: e
+              steps:
+                - out:
+                    return: ${e}
+        """,
+        services=FakeServices(http),
+    )
+    assert outcome.result["tags"] == ["HttpError"]
+    assert outcome.result["code"] == 404
+    assert outcome.result["body"] == {"error": "not found"}
+    assert outcome.result["headers"] == {"content-type": "application/json"}
+
+
+def test_http_without_a_service_is_a_connection_failed_error() -> None:
+    outcome = run(
+        """
+        - get:
+            call: http.get
+            args:
+              url: https://api.example.com/x
+        """
+    )
+    assert outcome.error["tags"] == ["ConnectionFailedError"]
+
+
+# --- environment, logs, uuid -------------------------------------------------------------
+
+ENV = """
+- read:
+    return:
+      project: ${sys.get_env("GOOGLE_CLOUD_PROJECT_ID")}
+      location: ${sys.get_env("GOOGLE_CLOUD_LOCATION")}
+      workflow: ${sys.get_env("GOOGLE_CLOUD_WORKFLOW_ID")}
+      revision: ${sys.get_env("GOOGLE_CLOUD_WORKFLOW_REVISION_ID")}
+      execution: ${sys.get_env("GOOGLE_CLOUD_WORKFLOW_EXECUTION_ID")}
+      user: ${sys.get_env("BUCKET")}
+      missing: ${sys.get_env("NOPE", "fallback")}
+      missing_null: ${sys.get_env("NOPE")}
+"""
+
+
+def test_builtin_and_user_environment_variables() -> None:
+    runtime = Runtime(project_id="proj-1", location="europe-west1", env={"BUCKET": "base"})
+    outcome = runtime.run(textwrap.dedent(ENV), env={"BUCKET": "override"}, workflow_id="wf-a")
+    result = outcome.result
+    assert result["project"] == "proj-1"
+    assert result["location"] == "europe-west1"
+    assert result["workflow"] == "wf-a"
+    assert result["execution"] == outcome.execution_id
+    assert result["revision"]
+    assert result["user"] == "override"
+    assert result["missing"] == "fallback"
+    assert result["missing_null"] is None
+
+
+def test_sys_log_records_severity_payload_and_virtual_time() -> None:
+    outcome = run(
+        """
+        - first:
+            call: sys.log
+            args:
+              text: hello
+              severity: INFO
+        - wait:
+            call: sys.sleep
+            args:
+              seconds: 90
+        - second:
+            call: sys.log
+            args:
+              json:
+                answer: 42
+              severity: WARNING
+        - third:
+            call: sys.log
+            args:
+              data: ${[1, 2]}
+        """
+    )
+    assert [(e.time - DEFAULT_START, e.severity, e.payload) for e in outcome.logs] == [
+        (0, "INFO", "hello"),
+        (90, "WARNING", {"answer": 42}),
+        (90, "DEFAULT", [1, 2]),
+    ]
+
+
+def test_sys_log_rejects_an_unknown_severity() -> None:
+    outcome = run("- l:\n    call: sys.log\n    args:\n      text: x\n      severity: LOUD\n")
+    assert outcome.error["tags"] == ["ValueError"]
+
+
+def test_uuid_generate_is_a_v4_uuid_reproducible_per_execution() -> None:
+    source = "- u:\n    return: ${[uuid.generate(), uuid.generate()]}\n"
+    first, second = run(source).result
+    assert re.fullmatch(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}", first)
+    assert first != second
+    assert run(source).result == [first, second]
+
+
+# --- virtual clock -----------------------------------------------------------------------
+
+
+def test_sleep_advances_virtual_time_without_real_sleeping() -> None:
+    started = time.perf_counter()
+    outcome = run(
+        """
+        - a:
+            call: sys.sleep
+            args:
+              seconds: 3600
+        - b:
+            call: sys.sleep_until
+            args:
+              time: "2025-01-01T02:00:00Z"
+        - c:
+            return: ${sys.now()}
+        """
+    )
+    assert time.perf_counter() - started < 1
+    assert outcome.result == DEFAULT_START + 7200
+    assert outcome.virtual_seconds == 7200
+
+
+def test_executions_share_the_runtime_clock() -> None:
+    clock = VirtualClock(start=1000.0)
+    runtime = Runtime(clock=clock)
+    source = "- a:\n    call: sys.sleep\n    args:\n      seconds: 5\n- b:\n    return: ${sys.now()}\n"
+    assert runtime.run(source).result == 1005.0
+    clock.advance(10)
+    assert runtime.run(source).result == 1020.0
+
+
+def test_negative_sleep_is_a_value_error() -> None:
+    outcome = run("- a:\n    call: sys.sleep\n    args:\n      seconds: -1\n")
+    assert outcome.error["tags"] == ["ValueError"]
+
+
+@pytest.mark.parametrize("bad", ["'1'", "null"])
+def test_sleep_needs_a_number(bad: str) -> None:
+    outcome = run(f"- a:\n    call: sys.sleep\n    args:\n      seconds: {bad}\n")
+    assert outcome.error["tags"] == ["TypeError"]
