@@ -34,9 +34,9 @@ def time_format(ctx: Any, seconds: Any, timezone: Any = "Etc/UTC") -> str:
     zone = _zone("time.format", timezone)
     if isinstance(seconds, float) and (math.isnan(seconds) or math.isinf(seconds)):
         raise value_error("time.format", f"{seconds} is not a time")
-    # Whole microseconds from integer arithmetic, so 1.1 does not print as .099999.
-    micros = round(seconds * 1_000_000) if isinstance(seconds, float) else seconds * 1_000_000
     try:
+        # Whole microseconds first, so 1.1 does not print as .099999.
+        micros = round(seconds * 1_000_000)
         moment = (_EPOCH + _dt.timedelta(microseconds=micros)).astimezone(zone)
     except OverflowError:
         raise value_error("time.format", f"{seconds} is out of the supported time range") from None
