@@ -106,9 +106,9 @@ class WorkflowEnv:
         """Run a deployed workflow (by name) or a YAML file, then the executions it queued."""
         name = str(workflow)
         if name in self.deployment.workflows:
-            path: str | Path = self.deployment.path_of(name)
+            loaded = self.runtime.load(self.deployment.source_of(name), name=name)
             run_env = {**self.deployment.env_for(name), **(env or {})}
-            result = self.runtime.run(path, data, env=run_env, workflow_id=name)
+            result = self.runtime.run(loaded, data, env=run_env, workflow_id=name)
         else:
             result = self.runtime.run(workflow, data, env=dict(env or {}))
         if drain:

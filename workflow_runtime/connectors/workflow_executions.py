@@ -40,6 +40,8 @@ def executions_create(ctx: ConnectorContext, args: Mapping[str, Any]) -> Any:
     body = args.get("body") or {}
     if not isinstance(body, Mapping):
         raise make_error("TypeError", f"{connector}: body must be a map (an Execution)")
+    # Validated only: create returns at once whether or not polling is skipped.
+    connector_params(connector, args)
     executions = _executions(ctx)
 
     def send() -> Any:

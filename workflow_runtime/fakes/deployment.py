@@ -3,11 +3,15 @@
 Tests build a `Deployment` explicitly, or read the project's `workflows/catalog.yaml` with
 `Deployment.from_catalog(path, env_values)`: the catalog names the env vars each workflow
 receives, the stack config gives their values, so tests pass the values in.
+
+`source` turns a workflow file into what is deployed (for this project,
+`components.sources.workflow_source`, which merges the shared subworkflows of
+workflows/lib); without it the file is deployed as it is.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,6 +30,7 @@ class Deployment:
     workflows: dict[str, Path] = field(default_factory=dict)
     event_routes: dict[str, list[str]] = field(default_factory=dict)
     env: dict[str, dict[str, str]] = field(default_factory=dict)
+    source: Callable[[Path], str] | None = None
 
     def add_workflow(
         self,
@@ -53,6 +58,11 @@ class Deployment:
                 "add it with Deployment.add_workflow(name, path)"
             ) from None
 
+    def source_of(self, name: str) -> Path | str:
+        """What runs for workflow `name`: its file, or the text `source` makes of it."""
+        path = self.path_of(name)
+        return self.source(path) if self.source is not None else path
+
     def env_for(self, name: str) -> dict[str, str]:
         """The user_env_vars of workflow `name`."""
         return dict(self.env.get(name, {}))
@@ -62,7 +72,13 @@ class Deployment:
         return list(self.event_routes.get(event_type, []))
 
     @classmethod
-    def from_catalog(cls, path: str | Path, env_values: Mapping[str, str] | None = None) -> Deployment:
+    def from_catalog(
+        cls,
+        path: str | Path,
+        env_values: Mapping[str, str] | None = None,
+        *,
+        source: Callable[[Path], str] | None = None,
+    ) -> Deployment:
         """Read a catalog.yaml (workflows: name -> file, trigger, env) next to its YAMLs."""
         path = Path(path)
         data: Any = yaml.safe_load(path.read_text())
@@ -70,7 +86,7 @@ class Deployment:
         if not isinstance(workflows, dict):
             raise DeploymentError(f"{path}: expected a top-level 'workflows' map")
         values = dict(env_values or {})
-        deployment = cls()
+        deployment = cls(source=source)
         for name, spec in workflows.items():
             if not isinstance(spec, dict) or not isinstance(spec.get("file"), str):
                 raise DeploymentError(f"{path}: workflow {name!r} needs a 'file'")

@@ -72,8 +72,9 @@ class ExecutionRecord:
 class FakeWorkflowExecutions:
     """Creates, queues and runs executions of the deployment's workflows."""
 
-    def __init__(self, deployment: Deployment) -> None:
+    def __init__(self, deployment: Deployment, max_queued_runs: int = MAX_QUEUED_RUNS) -> None:
         self.deployment = deployment
+        self.max_queued_runs = max_queued_runs
         self.records: list[ExecutionRecord] = []
         self._queue: deque[ExecutionRecord] = deque()
         self._ids = 0
@@ -111,9 +112,9 @@ class FakeWorkflowExecutions:
         """Run queued executions (and any they queue) in creation order."""
         ran: list[ExecutionRecord] = []
         while self._queue:
-            if len(ran) >= MAX_QUEUED_RUNS:
+            if len(ran) >= self.max_queued_runs:
                 raise RuntimeError(
-                    f"more than {MAX_QUEUED_RUNS} queued executions: workflows keep starting "
+                    f"more than {self.max_queued_runs} queued executions: workflows keep starting "
                     "each other; check the test's workflows for a loop"
                 )
             record = self._queue.popleft()
@@ -148,8 +149,9 @@ class FakeWorkflowExecutions:
         return record
 
     def _execute(self, runtime: Any, record: ExecutionRecord) -> None:
+        workflow = runtime.load(self.deployment.source_of(record.workflow), name=record.workflow)
         outcome = runtime.run(
-            self.deployment.path_of(record.workflow),
+            workflow,
             record.argument,
             env=self.deployment.env_for(record.workflow),
             workflow_id=record.workflow,
