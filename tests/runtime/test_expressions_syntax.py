@@ -199,3 +199,19 @@ def test_cheat_sheet_expressions() -> None:
     }
     for source, expected in cases.items():
         assert resolve(compile_value(source), ctx) == expected, source
+
+
+def test_parser_raises_only_syntax_errors_on_random_text() -> None:
+    import random
+
+    rng = random.Random(20261127)
+    alphabet = [*'abcxyz019 ."\\()[]{},:+-*/%<>=!_', "and", "or", "not", "in", "null"]
+    parsed = 0
+    for _ in range(5000):
+        source = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 12)))
+        try:
+            parse_expression(source)
+            parsed += 1
+        except ExpressionSyntaxError as error:
+            assert 0 <= error.offset <= len(source)
+    assert parsed > 0  # the generator does produce valid expressions too
