@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
 from tools.mock_engine import Evaluation, evaluate_cached
@@ -18,13 +16,9 @@ def input_diff(before: Evaluation, after: Evaluation) -> list[tuple[str, str, st
     for key in old:
         names = set(old[key]) | set(new[key])
         changed.extend(
-            (key[0], key[1], name) for name in sorted(names) if _get(old[key], name) != _get(new[key], name)
+            (key[0], key[1], name) for name in sorted(names) if old[key].get(name) != new[key].get(name)
         )
     return changed
-
-
-def _get(inputs: Any, key: str) -> Any:
-    return inputs.get(key)
 
 
 @pytest.mark.parametrize(("stack", "percent"), [("prod", 25), ("prod", 100), ("staging", 0)])

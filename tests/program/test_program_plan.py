@@ -29,10 +29,9 @@ def test_json_plan_groups_resources_by_workflow(capsys: pytest.CaptureFixture[st
     assert data["evaluationSeconds"] > 0
 
 
-def test_text_plan_shows_triggers_env_and_roles(capsys: pytest.CaptureFixture[str]) -> None:
+def test_text_plan_shows_triggers_env_and_roles() -> None:
     """The text form names the key inputs a reviewer looks for."""
-    assert plan.main(["--stack", "staging"]) == 0
-    out = capsys.readouterr().out
+    out = plan.render(plan.plan(evaluate_cached("staging")))
     assert "== genie-sim-export-pipeline" in out
     assert "env CANARY_PERCENT=25" in out
     assert "role: roles/run.jobsExecutorWithOverrides" in out

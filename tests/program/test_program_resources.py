@@ -6,10 +6,12 @@ from __future__ import annotations
 import pytest
 
 from components import iam
-from components.catalog import load_catalog
+from components.catalog import WORKFLOWS_DIR, load_catalog
+from components.config import ConfigError
 from components.project import required_apis
+from components.sources import workflow_source
 from components.stack_files import STACKS, load_stack
-from tools.mock_engine import Evaluation, evaluate_cached
+from tools.mock_engine import Evaluation, ProgramFailed, evaluate, evaluate_cached
 
 WORKFLOW = "gcp:workflows/workflow:Workflow"
 ACCOUNT = "gcp:serviceaccount/account:Account"
@@ -106,7 +108,12 @@ def test_workflow_inputs_follow_the_catalog_and_config(run: Evaluation, stack: s
         assert inputs["deletionProtection"] is config.deletion_protection
         assert inputs["description"] == spec.description
         assert inputs["labels"] == {**config.labels, "workflow": name, "managed-by": "pulumi"}
-        assert inputs["sourceContents"].strip(), name
+        assert inputs["sourceContents"] == workflow_source(spec.path), name
+        account = run.named(f"{name}-sa")
+        assert inputs["serviceAccount"] == account.outputs["email"], name
+    router = run.named("marker-router").inputs
+    assert router["sourceContents"] == workflow_source(WORKFLOWS_DIR / "marker-router.yaml")
+    assert router["serviceAccount"] == run.named("marker-router-sa").outputs["email"]
 
 
 def test_env_vars_are_the_catalog_names_mapped_through_config(run: Evaluation, stack: str) -> None:
@@ -160,3 +167,20 @@ def test_apis_are_never_disabled_on_destroy(run: Evaluation) -> None:
 def test_full_program_evaluates_in_seconds(run: Evaluation) -> None:
     """The whole program under mocks stays fast enough for every test run."""
     assert 0 < run.seconds < 10
+
+
+@pytest.mark.parametrize(
+    ("path", "value", "named"),
+    [
+        ("canary.percent", 150, "canary.percent"),
+        ("eventRouting", "sideways", "eventRouting"),
+        ("labels", {"Team": "x"}, "labels"),
+    ],
+)
+def test_invalid_config_fails_before_any_resource(path: str, value: object, named: str) -> None:
+    """Bad stack config stops the program before the first registration, naming the key."""
+    with pytest.raises(ProgramFailed) as failure:
+        evaluate("prod", overrides={path: value})
+    assert isinstance(failure.value.error, ConfigError)
+    assert named in str(failure.value.error)
+    assert failure.value.resources == []
