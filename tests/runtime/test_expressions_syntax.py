@@ -215,3 +215,26 @@ def test_parser_raises_only_syntax_errors_on_random_text() -> None:
         except ExpressionSyntaxError as error:
             assert 0 <= error.offset <= len(source)
     assert parsed > 0  # the generator does produce valid expressions too
+
+
+def test_maps_page_example_with_a_dynamic_key() -> None:
+    my_map = {
+        "FirstName": "John",
+        "${dynamicKey}": "Apple",
+        "LastName": "Smith",
+        "Age": 26,
+        "Address": {"Street": "Flower Road 12", "City": "Superville", "Country": "Atlantis"},
+    }
+    ctx = MappingContext({"dynamicKey": "MiddleName"})
+    result = resolve(compile_value(my_map), ctx)
+    assert list(result) == ["FirstName", "MiddleName", "LastName", "Age", "Address"]
+    assert result["MiddleName"] == "Apple"
+    ctx.variables["myMap"] = result
+    assert resolve(compile_value("${myMap.Address.Country}"), ctx) == "Atlantis"
+    assert (
+        resolve(
+            compile_value('${"foo" + var.key["special!key"]}'),
+            MappingContext({"var": {"key": {"special!key": "bar"}}}),
+        )
+        == "foobar"
+    )
