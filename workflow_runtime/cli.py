@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import base64
-import importlib
 import json
 import os
 import sys
@@ -20,8 +19,10 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from workflow_runtime.connectors.gcs_client import GcsClient
 from workflow_runtime.engine import Runtime
 from workflow_runtime.errors import WorkflowDefinitionError
+from workflow_runtime.fakes import Deployment, Services
 
 EXIT_OK = 0
 EXIT_WORKFLOW_ERROR = 1
@@ -44,6 +45,13 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--data", default=None, help="the runtime argument, as JSON")
     run.add_argument("--env", action="append", default=[], metavar="NAME=VALUE", help="user env var")
     run.add_argument("--stats", type=Path, default=None, help="write step counts here")
+    run.add_argument(
+        "--catalog",
+        type=Path,
+        default=None,
+        help="deployment catalog (workflow name -> file, event routes); "
+        "default: catalog.yaml next to FILE when it exists",
+    )
     check = commands.add_parser("check", help="validate workflows without running them")
     check.add_argument("files", nargs="+", type=Path)
     return parser
@@ -75,7 +83,12 @@ def _run(args: argparse.Namespace) -> int:
     except ValueError as error:
         print(str(error), file=sys.stderr)
         return EXIT_INVALID
-    runtime = Runtime(services=_services_from_environment(os.environ), env=env)
+    try:
+        services = build_services(os.environ, _catalog_path(args), env)
+    except (ValueError, OSError) as error:  # a bad STORAGE_EMULATOR_HOST or catalog
+        print(str(error), file=sys.stderr)
+        return EXIT_INVALID
+    runtime = Runtime(services=services, env=env)
     try:
         workflow = runtime.load(args.file)
     except WorkflowDefinitionError as error:
@@ -108,20 +121,22 @@ def _env_pairs(pairs: list[str]) -> dict[str, str]:
     return env
 
 
-def _services_from_environment(environ: Mapping[str, str]) -> Any:
-    """Part 3's services built from the environment (e.g. STORAGE_EMULATOR_HOST), if any.
+def _catalog_path(args: argparse.Namespace) -> Path | None:
+    if args.catalog is not None:
+        return args.catalog
+    beside = args.file.parent / "catalog.yaml"
+    return beside if beside.is_file() else None
 
-    The hook is optional: without connectors, or without `services_from_env`, workflows
-    that only use the stdlib still run.
-    """
-    try:
-        connectors = importlib.import_module("workflow_runtime.connectors")
-    except ModuleNotFoundError as error:
-        if error.name != "workflow_runtime.connectors":
-            raise
-        return None
-    factory = getattr(connectors, "services_from_env", None)
-    return factory(environ) if factory is not None else None
+
+def build_services(environ: Mapping[str, str], catalog: Path | None, env: Mapping[str, str]) -> Services:
+    """Local services for a CLI run: the storage emulator named by STORAGE_EMULATOR_HOST
+    (if set), and executions/event bus serving the catalog's deployment (if any)."""
+    storage = None
+    host = environ.get("STORAGE_EMULATOR_HOST")
+    if host:
+        storage = GcsClient(host if "://" in host else f"http://{host}")
+    deployment = Deployment.from_catalog(catalog, env) if catalog is not None else Deployment()
+    return Services.for_deployment(deployment, storage)
 
 
 def to_json(value: Any) -> str:

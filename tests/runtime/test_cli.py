@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -126,3 +127,45 @@ def test_python_dash_m_entry_point(workflow_file: Path) -> None:
     )
     assert completed.returncode == 0, completed.stderr
     assert json.loads(completed.stdout) == {"who": "cli", "n": 4}
+
+
+def test_run_serves_child_workflows_from_the_catalog_next_to_the_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "catalog.yaml").write_text(
+        "workflows:\n  child:\n    file: child.yaml\n    env: [FACTOR]\n", encoding="utf-8"
+    )
+    (tmp_path / "child.yaml").write_text(
+        "main:\n  params: [args]\n  steps:\n    - r:\n"
+        '        return: ${args.x * int(sys.get_env("FACTOR"))}\n',
+        encoding="utf-8",
+    )
+    parent = tmp_path / "parent.yaml"
+    parent.write_text(
+        textwrap.dedent(
+            """\
+            - start:
+                call: googleapis.workflowexecutions.v1.projects.locations.workflows.executions.run
+                args:
+                  workflow_id: child
+                  argument:
+                    x: 21
+                result: r
+            - done:
+                return: ${r}
+            """
+        ),
+        encoding="utf-8",
+    )
+    code = main(["run", str(parent), "--env", "FACTOR=2"])
+    out = capsys.readouterr()
+    assert code == 0, out.err
+    assert json.loads(out.out) == 42
+
+
+def test_a_malformed_storage_emulator_host_is_reported(
+    workflow_file: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("STORAGE_EMULATOR_HOST", "https://storage.example.com")
+    assert main(["run", str(workflow_file), "--data", '{"n": 1, "fail": false}']) == 2
+    assert "127.0.0.1" in capsys.readouterr().err

@@ -250,6 +250,9 @@ SWITCH = """
 main:
   params: [n]
   steps:
+    - init:
+        assign:
+          - kind: none
     - classify:
         switch:
           - condition: ${n < 0}
@@ -266,11 +269,11 @@ main:
                     - kind: medium
           - condition: ${n == 1000}
             next: thousand
-        next: big
+        next: after_switch
+    - skipped:
+        return: skipped
     - after_switch:
         return: ${kind}
-    - big:
-        return: big
     - thousand:
         return: exactly 1000
 """
@@ -278,10 +281,18 @@ main:
 
 @pytest.mark.parametrize(
     ("n", "expected"),
-    [(-1, "negative"), (5, "small"), (50, "medium"), (500, "big"), (1000, "exactly 1000")],
+    [(-1, "negative"), (5, "small"), (50, "medium"), (500, "none"), (1000, "exactly 1000")],
 )
-def test_switch_runs_the_first_true_condition_and_falls_through(n: int, expected: str) -> None:
+def test_switch_runs_the_first_true_condition_then_the_switch_next(n: int, expected: str) -> None:
+    # An action without its own jump continues at the switch's `next`, like Google's
+    # "nested steps inside a switch, then next: STEP_NAME_D" example; so does no match.
     assert result_of(SWITCH, n) == expected
+
+
+def test_switch_without_next_continues_with_the_following_step() -> None:
+    source = SWITCH.replace("        next: after_switch\n", "")
+    assert result_of(source, 5) == "skipped"
+    assert result_of(source, 500) == "skipped"
 
 
 def test_switch_condition_can_raise() -> None:

@@ -49,8 +49,6 @@ class _Signal:
 
 BREAK = _Signal("break")
 CONTINUE = _Signal("continue")
-# A switch whose condition ran an action: go on sequentially, ignoring the switch's `next`.
-FALLTHROUGH = _Signal("fallthrough")
 Control = Return | Jump | _Signal | None
 
 _END = Return(None)
@@ -165,7 +163,7 @@ class Execution:
         i = 0
         while i < count:
             ctl = self.run_step(steps[i], frame)
-            if ctl is None or ctl is FALLTHROUGH:
+            if ctl is None:
                 i += 1
                 continue
             if type(ctl) is Jump:
@@ -252,11 +250,12 @@ class Execution:
                     f"step '{step.name}': condition must be a boolean, got {type_name(test)}",
                 )
             if test:
+                # The action's own `next` wins; without one, the switch's `next` applies
+                # (Google's "steps inside a switch, then next: STEP_D" example).
                 action = condition.action
                 if type(action) is m.Step:  # only `next`
-                    return next_control(action.next) if action.next else FALLTHROUGH
-                ctl = self.run_step(action, frame)
-                return FALLTHROUGH if ctl is None else ctl
+                    return next_control(action.next) if action.next else None
+                return self.run_step(action, frame)
         return None
 
     def _return(self, step: m.ReturnStep, frame: Frame) -> Control:
