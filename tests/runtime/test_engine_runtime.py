@@ -348,3 +348,47 @@ def test_negative_sleep_is_a_value_error() -> None:
 def test_sleep_needs_a_number(bad: str) -> None:
     outcome = run(f"- a:\n    call: sys.sleep\n    args:\n      seconds: {bad}\n")
     assert outcome.error["tags"] == ["TypeError"]
+
+
+# --- connectors --------------------------------------------------------------------------
+
+
+def test_connector_calls_get_the_resolved_args_and_the_call_context(monkeypatch: pytest.MonkeyPatch) -> None:
+    import workflow_runtime.connectors as connectors
+
+    seen: list[Any] = []
+
+    def echo(ctx: Any, args: dict[str, Any]) -> Any:
+        seen.append(ctx)
+        ctx.clock.sleep(5)  # a long-running operation, polled twice
+        ctx.steps.internal(2)
+        return {"echo": args}
+
+    real_lookup = connectors.lookup_connector
+    monkeypatch.setattr(
+        connectors,
+        "lookup_connector",
+        lambda name: (
+            connectors.ConnectorSpec(name, echo) if name == "googleapis.fake.v1.echo" else real_lookup(name)
+        ),
+    )
+    outcome = run(
+        """
+        - call_it:
+            call: googleapis.fake.v1.echo
+            args:
+              name: ${"projects/" + sys.get_env("GOOGLE_CLOUD_PROJECT_ID")}
+              connector_params:
+                timeout: 60
+            result: r
+        - done:
+            return: ${r}
+        """,
+        project_id="p1",
+    )
+    assert outcome.result == {"echo": {"name": "projects/p1", "connector_params": {"timeout": 60}}}
+    assert outcome.virtual_seconds == 5
+    assert outcome.steps.internal == 4  # call_it, two polls, done
+    ctx = seen[0]
+    assert ctx.env["GOOGLE_CLOUD_PROJECT_ID"] == "p1"
+    assert isinstance(ctx.runtime, Runtime)

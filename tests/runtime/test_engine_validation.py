@@ -215,6 +215,30 @@ CASES = {
         9,
         ["'write'", "total", "shared"],
     ),
+    "shared variable not initialised before the parallel step": (
+        """
+        - par:
+            parallel:
+              shared: [results]
+              branches:
+                - b1:
+                    steps:
+                      - write:
+                          assign:
+                            - results: 1
+        """,
+        1,
+        ["'par'", "results", "before"],
+    ),
+    "more than 10 branches": (
+        "- par:\n    parallel:\n      branches:\n"
+        + "".join(
+            f"        - b{i}:\n            steps:\n              - s{i}:\n                  return: 1\n"
+            for i in range(11)
+        ),
+        3,
+        ["'par'", "11 branches"],
+    ),
     "unsupported exception policy": (
         """
         - par:
@@ -388,3 +412,24 @@ def test_a_valid_workflow_with_every_construct_loads() -> None:
         )
     )
     assert set(workflow.subworkflows) == {"main", "helper"}
+
+
+def test_a_branch_may_create_names_that_are_only_assigned_after_the_parallel_step() -> None:
+    workflow = textwrap.dedent(
+        """
+        - par:
+            parallel:
+              branches:
+                - b1:
+                    steps:
+                      - local:
+                          assign:
+                            - tmp: 1
+        - later:
+            assign:
+              - tmp: 2
+        - done:
+            return: ${tmp}
+        """
+    )
+    assert Runtime().run(workflow).result == 2

@@ -521,13 +521,19 @@ class Compiler:
     # --- parallel write analysis -----------------------------------------------------
 
     def _check_parallel_writes(self, sub: m.Subworkflow) -> None:
-        """A branch may write a parent variable only when the parallel step shares it."""
+        """A branch may write a parent variable only when the parallel step shares it.
+
+        Google's parallel sample marks `- input: 5` in a branch as an error ("writing to a
+        parent variable"), and shared variables must be initialised before the step.
+        """
         for step, _ in _iter_steps(sub.body, inside=()):
             if not isinstance(step, m.ParallelStep):
                 continue
+            # Variables of the enclosing scope: params and whatever steps written above
+            # the parallel step assign (source order stands in for execution order).
             outside = {p for p, _ in sub.params}
             for other, parents in _iter_steps(sub.body, inside=()):
-                if other is not step and not any(p is step for p in parents):
+                if other.line < step.line and not any(p is step for p in parents):
                     outside |= _written(other)
             for name in step.shared:
                 if name not in outside:
