@@ -6,7 +6,10 @@
 - `run(workflow, data=..., env=...)`: one call runs a workflow (then every execution it
   started) and returns its ExecutionResult (result or error, logs, step counts),
 - bucket helpers for seeding and checking objects: put_json / put_text / put_bytes,
-  get_json / get_bytes, exists, list, generation, delete.
+  get_json / get_bytes, exists, list, generation, delete,
+- events as Eventarc delivers them: `storage_event(name)` (the Cloud Storage "object
+  finalized" CloudEvent of an object in the bucket), `cloud_event(type, data)` and
+  `publish(type, data)` (through the bus to the enrolled workflows, which then run).
 
 `tests/conftest.py` re-exports the fixtures. `connector_context()` builds the minimal
 context a connector needs, for testing connectors without running a workflow.
@@ -28,7 +31,8 @@ from workflow_runtime.connectors.errors import ApiError
 from workflow_runtime.connectors.gcs_client import GcsClient
 from workflow_runtime.connectors.gcs_emulator import GcsEmulator
 from workflow_runtime.engine import ExecutionResult, Runtime, StepCounter, VirtualClock
-from workflow_runtime.fakes import Deployment, Services
+from workflow_runtime.fakes import Deployment, PublishedEvent, Services
+from workflow_runtime.fakes.names import rfc3339
 
 _bucket_ids = itertools.count(1)
 
@@ -78,6 +82,7 @@ class WorkflowEnv:
             location=location,
         )
         self.clock = self.runtime.clock
+        self._events = 0
 
     @property
     def env(self) -> dict[str, str]:
@@ -114,6 +119,54 @@ class WorkflowEnv:
         if drain:
             self.executions.drain(self.runtime)
         return result
+
+    # ---- events ---------------------------------------------------------------------------
+    def cloud_event(
+        self,
+        event_type: str,
+        data: Any,
+        *,
+        source: str = "//workflow-env/test",
+        event_id: str | None = None,
+        **attributes: str,
+    ) -> dict[str, Any]:
+        """A CloudEvent in the structured JSON form a workflow destination receives."""
+        self._events += 1
+        return {
+            "specversion": "1.0",
+            "id": event_id or f"event-{self._events}",
+            "source": source,
+            "type": event_type,
+            "time": rfc3339(self.clock.now()),
+            "datacontenttype": "application/json",
+            **attributes,
+            "data": data,
+        }
+
+    def storage_event(
+        self, name: str, event_type: str = "google.cloud.storage.object.v1.finalized"
+    ) -> dict[str, Any]:
+        """The Eventarc Cloud Storage CloudEvent for object `name` of the test bucket."""
+        meta = self._metadata(name)
+        if meta is None:
+            raise KeyError(f"gs://{self.bucket}/{name} does not exist; write it first")
+        meta.pop("acl", None)
+        return self.cloud_event(
+            event_type,
+            meta,
+            source=f"//storage.googleapis.com/projects/_/buckets/{self.bucket}",
+            subject=f"objects/{name}",
+        )
+
+    def publish(self, event_type: str, data: Any, *, drain: bool = True, **attributes: str) -> PublishedEvent:
+        """Publish a custom event to the bus; with `drain` the enrolled workflows run now."""
+        assert self.bus is not None
+        event = self.cloud_event(event_type, data, **attributes)
+        bus = f"projects/{self.runtime.project_id}/locations/{self.runtime.location}/messageBuses/bus"
+        self.bus.publish(bus, {"jsonMessage": json.dumps(event)}, self.clock.now())
+        if drain:
+            self.executions.drain(self.runtime)
+        return self.bus.published[-1]
 
     # ---- bucket helpers -----------------------------------------------------------------
     def put_bytes(self, name: str, data: bytes, content_type: str = "application/octet-stream"):

@@ -464,3 +464,53 @@ def test_deployment_from_the_project_catalog():
     assert path.exists()
     assert deployment.env_for("episode-generation-pipeline") == {"PRIMARY_BUCKET": "b", "BP_ENV": "test"}
     assert json.dumps(sorted(deployment.workflows))  # every entry has a name
+
+
+def test_storage_event_is_the_eventarc_cloud_event_of_a_real_object(workflow_env, tmp_path):
+    path = write(
+        tmp_path,
+        "on_finalize",
+        """
+        main:
+          params: [event]
+          steps:
+            - done:
+                return:
+                  bucket: ${event.data.bucket}
+                  name: ${event.data.name}
+                  type: ${event.type}
+                  subject: ${event.subject}
+    """,
+    )
+    workflow_env.put_text("scenes/s1/usd/.usd_complete", "")
+    event = workflow_env.storage_event("scenes/s1/usd/.usd_complete")
+    assert event["source"] == f"//storage.googleapis.com/projects/_/buckets/{workflow_env.bucket}"
+    assert int(event["data"]["generation"]) == workflow_env.generation("scenes/s1/usd/.usd_complete")
+    assert workflow_env.run(path, event).result == {
+        "bucket": workflow_env.bucket,
+        "name": "scenes/s1/usd/.usd_complete",
+        "type": "google.cloud.storage.object.v1.finalized",
+        "subject": "objects/scenes/s1/usd/.usd_complete",
+    }
+    with pytest.raises(KeyError, match="write it first"):
+        workflow_env.storage_event("missing")
+
+
+def test_publish_runs_the_enrolled_workflow(workflow_env, tmp_path):
+    path = write(
+        tmp_path,
+        "listener",
+        """
+        main:
+          params: [event]
+          steps:
+            - done:
+                return: ${event.data.episodes}
+    """,
+    )
+    workflow_env.deploy("listener", path, event_types=["blueprintpipeline.episodes.imported"])
+    published = workflow_env.publish("blueprintpipeline.episodes.imported", {"episodes": 3})
+    assert published.delivered_to == ["listener"]
+    [record] = workflow_env.executions.of("listener")
+    assert (record.state, record.result) == ("SUCCEEDED", 3)
+    assert record.argument["id"] == "event-1"
