@@ -25,7 +25,6 @@ class Limits:
     max_parallel_nesting: int = 2
     max_concurrent_branches: int = 20
     max_unhandled_branch_errors: int = 100
-    max_expression_length: int = 400
 
 
 @dataclass

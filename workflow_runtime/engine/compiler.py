@@ -70,9 +70,11 @@ class Compiler:
     def compile(self, raw: Any) -> m.Workflow:
         """Compile the whole document."""
         if isinstance(raw, LineList):
-            definitions = {"main": (raw.line, LineDict(steps=raw))}
-            definitions["main"][1].line = raw.line
-            definitions["main"][1].key_lines = {"steps": raw.line}
+            # A bare list of steps is the body of `main`.
+            body = LineDict(steps=raw)
+            body.line = raw.line
+            body.key_lines = {"steps": raw.line}
+            definitions = {"main": (raw.line, body)}
         elif isinstance(raw, LineDict):
             definitions = {}
             for key, value in raw.items():
