@@ -9,7 +9,7 @@ import argparse
 import time
 from collections.abc import Sequence
 
-from workflow_runtime.engine import Runtime
+from workflow_runtime.engine import Limits, Runtime
 
 WORKFLOW = """
 main:
@@ -44,11 +44,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m workflow_runtime.bench")
     parser.add_argument("--iterations", type=int, default=10_000)
     args = parser.parse_args(argv)
-    runtime = Runtime()
+    # 2-3 billed steps per iteration: lift the 100,000-step limit for long runs only.
+    runtime = Runtime(limits=Limits(max_steps=max(Limits.max_steps, 3 * args.iterations + 10)))
     workflow = runtime.load(WORKFLOW)
     started = time.perf_counter()
     result = runtime.run(workflow, {"iterations": args.iterations})
     elapsed = time.perf_counter() - started
+    if result.state != "SUCCEEDED":
+        raise SystemExit(f"benchmark workflow failed: {result.error}")
     n = args.iterations
     expected = {"total": n * (n + 1) // 2, "evens": n // 2}
     if result.result != expected:
