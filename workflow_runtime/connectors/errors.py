@@ -26,9 +26,23 @@ class ApiError(Exception):
         super().__init__(f"HTTP {code}: {body!r}")
 
 
-def google_error_body(code: int, message: str, status: str) -> dict[str, Any]:
-    """The JSON body Google APIs return with an error status."""
-    return {"error": {"code": code, "message": message, "status": status}}
+_STATUS = {
+    400: "INVALID_ARGUMENT",
+    403: "PERMISSION_DENIED",
+    404: "NOT_FOUND",
+    409: "ALREADY_EXISTS",
+    412: "FAILED_PRECONDITION",
+    429: "RESOURCE_EXHAUSTED",
+    500: "INTERNAL",
+    503: "UNAVAILABLE",
+    504: "DEADLINE_EXCEEDED",
+}
+
+
+def api_error(code: int, message: str, **fields: Any) -> ApiError:
+    """An ApiError with the JSON body Google APIs send: {"error": {code, message, status}}."""
+    body = {"code": code, "message": message, "status": _STATUS.get(code, "UNKNOWN"), **fields}
+    return ApiError(code, {"error": body})
 
 
 def http_error(code: int, body: Any = None, headers: Mapping[str, str] | None = None) -> WorkflowError:

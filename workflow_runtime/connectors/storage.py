@@ -221,7 +221,7 @@ def objects_list(ctx: ConnectorContext, args: Mapping[str, Any]) -> Any:
         try:
             compile_glob(glob)
         except GlobSyntaxError as exc:
-            raise from_api_error(ApiError(400, {"error": {"code": 400, "message": str(exc)}})) from exc
+            raise from_api_error(_gcs_error(400, str(exc), "invalid")) from exc
 
     def send() -> Any:
         client = _client(ctx)
@@ -288,7 +288,7 @@ def _copy_like(ctx: ConnectorContext, args: Mapping[str, Any], op: str, verb: st
         client = _client(ctx)
         source_meta = _metadata(client, source)
         if source_meta is None:
-            raise ApiError(404, _not_found_body(args["sourceObject"]))
+            raise _not_found(args["sourceObject"])
         _check_preconditions(name, source_meta, args, _SOURCE_PRECONDITIONS)
         if _has_any(args, _PRECONDITIONS):
             _check_preconditions(name, _metadata(client, dest), args, _PRECONDITIONS)
@@ -364,7 +364,7 @@ def _decode_page_token(token: Any) -> str | None:
     try:
         return base64.urlsafe_b64decode(str(token).encode()).decode()
     except ValueError as exc:
-        raise ApiError(400, {"error": {"code": 400, "message": "Invalid pageToken"}}) from exc
+        raise _gcs_error(400, "Invalid pageToken", "invalid") from exc
 
 
 def _call(ctx: ConnectorContext, method: str, send: Callable[[], Any]) -> Any:
@@ -402,20 +402,22 @@ def _object_path(connector: str, args: Mapping[str, Any], bucket_arg: str, objec
     if "/" in raw:
         # Google documents that an object name with folders fails unless URL-encoded: the
         # raw slash makes the request address a different resource path.
-        raise from_api_error(ApiError(404, _not_found_body(raw)))
+        raise from_api_error(_not_found(raw))
     return f"/storage/v1/b/{bucket}/o/{_segment(connector, object_arg, raw)}"
 
 
-def _not_found_body(object_name: str) -> dict[str, Any]:
-    return {
-        "error": {
-            "code": 404,
-            "message": f"No such object: {object_name}",
-            "errors": [
-                {"domain": "global", "reason": "notFound", "message": f"No such object: {object_name}"}
-            ],
-        }
-    }
+def _gcs_error(code: int, message: str, reason: str, **detail: str) -> ApiError:
+    """An error in the Cloud Storage JSON API's own format (no `status`, an `errors` list)."""
+    entry = {"domain": "global", "reason": reason, "message": message, **detail}
+    return ApiError(
+        code,
+        {"error": {"code": code, "message": message, "errors": [entry]}},
+        {"Content-Type": "application/json; charset=UTF-8"},
+    )
+
+
+def _not_found(object_name: str) -> ApiError:
+    return _gcs_error(404, f"No such object: {object_name}", "notFound")
 
 
 def _metadata(client: GcsClient, path: str) -> dict[str, Any] | None:
@@ -445,7 +447,7 @@ def _check_preconditions(
     then HTTP 404 before any precondition is looked at.
     """
     if meta is None and missing is not None:
-        raise ApiError(404, _not_found_body(missing))
+        raise _not_found(missing)
     gen_match, gen_not, meta_match, meta_not = (int_arg(connector, args, k) for k in keys)
     generation = int(meta["generation"]) if meta else None
     metageneration = int(meta.get("metageneration", 1)) if meta else None
@@ -459,24 +461,8 @@ def _check_preconditions(
     if meta_not is not None:
         ok &= meta is None or metageneration != meta_not
     if not ok:
-        raise ApiError(
-            412,
-            {
-                "error": {
-                    "code": 412,
-                    "message": _PRECONDITION_MESSAGE,
-                    "errors": [
-                        {
-                            "domain": "global",
-                            "reason": "conditionNotMet",
-                            "message": _PRECONDITION_MESSAGE,
-                            "locationType": "header",
-                            "location": "If-Match",
-                        }
-                    ],
-                }
-            },
-            {"Content-Type": "application/json; charset=UTF-8"},
+        raise _gcs_error(
+            412, _PRECONDITION_MESSAGE, "conditionNotMet", locationType="header", location="If-Match"
         )
 
 

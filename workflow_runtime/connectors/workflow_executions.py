@@ -24,7 +24,7 @@ from typing import Any
 
 from workflow_runtime.connectors.args import check_args, connector_params, string_arg
 from workflow_runtime.connectors.context import ConnectorContext
-from workflow_runtime.connectors.errors import ApiError, from_api_error
+from workflow_runtime.connectors.errors import ApiError, api_error, from_api_error
 from workflow_runtime.connectors.retry import with_retries
 from workflow_runtime.errors import make_error
 from workflow_runtime.fakes.names import parse_workflow_name
@@ -146,30 +146,15 @@ def _decode_argument(argument: Any) -> Any:
     if argument is None:
         return None
     if not isinstance(argument, str):
-        raise ApiError(
+        raise api_error(
             400,
-            {
-                "error": {
-                    "code": 400,
-                    "status": "INVALID_ARGUMENT",
-                    "message": "Invalid value at 'execution.argument' (TYPE_STRING): the argument "
-                    "must be a JSON string, e.g. ${json.encode_to_string(arg)}",
-                }
-            },
+            "Invalid value at 'execution.argument' (TYPE_STRING): the argument must be a JSON "
+            "string, e.g. ${json.encode_to_string(arg)}",
         )
     try:
         return json.loads(argument)
     except ValueError:
-        raise ApiError(
-            400,
-            {
-                "error": {
-                    "code": 400,
-                    "status": "INVALID_ARGUMENT",
-                    "message": f"Invalid JSON in execution.argument: {argument[:80]!r}",
-                }
-            },
-        ) from None
+        raise api_error(400, f"Invalid JSON in execution.argument: {argument[:80]!r}") from None
 
 
 def _request(ctx: ConnectorContext, method: str, send: Callable[[], Any]) -> Any:

@@ -23,22 +23,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from workflow_runtime.connectors.errors import ApiError
+from workflow_runtime.connectors.errors import api_error
 from workflow_runtime.fakes.names import base36, parse_job_name, rfc3339
 
 EXECUTION_TYPE = "type.googleapis.com/google.cloud.run.v2.Execution"
 _OVERRIDE_KEYS = {"containerOverrides", "taskCount", "timeout"}
 _CONTAINER_OVERRIDE_KEYS = {"name", "args", "env", "clearArgs"}
-_STATUS = {
-    400: "INVALID_ARGUMENT",
-    403: "PERMISSION_DENIED",
-    404: "NOT_FOUND",
-    409: "ALREADY_EXISTS",
-    429: "RESOURCE_EXHAUSTED",
-    500: "INTERNAL",
-    503: "UNAVAILABLE",
-    504: "DEADLINE_EXCEEDED",
-}
 
 
 @dataclass(frozen=True)
@@ -167,7 +157,7 @@ class FakeCloudRun:
         overrides = _validate_overrides((body or {}).get("overrides") or {})
         outcome = self._next_outcome(job, region)
         if outcome.kind == "raise":
-            raise ApiError(outcome.code, _error_body(outcome.code, outcome.message))
+            raise api_error(outcome.code, outcome.message)
         env: dict[str, str] = {}
         args: list[str] | None = None
         for container in overrides.get("containerOverrides", []):
@@ -208,7 +198,7 @@ class FakeCloudRun:
         for run in self.runs:
             if run.operation == name:
                 return self._operation(run, now)
-        raise ApiError(404, _error_body(404, f"Operation {name} not found"))
+        raise api_error(404, f"Operation {name} not found")
 
     def get_execution(self, name: str, now: float) -> dict[str, Any]:
         """jobs.executions.get: the Execution resource."""
@@ -216,27 +206,23 @@ class FakeCloudRun:
             if run.name == name:
                 self._check_region(run.region)
                 return _execution(run, now)
-        raise ApiError(404, _error_body(404, f"Resource '{name}' was not found"))
+        raise api_error(404, f"Resource '{name}' was not found")
 
     # ---- internals -----------------------------------------------------------------
     def _resolve(self, name: str) -> tuple[str, str, str]:
         project, region, job = parse_job_name(name)
         self._check_region(region)
         if self.known_jobs is not None and job not in self.known_jobs:
-            raise ApiError(
+            raise api_error(
                 404,
-                _error_body(
-                    404,
-                    f"Resource '{job}' of kind 'JOB' in region "
-                    f"'{region}' in project '{project}' does not exist.",
-                ),
+                f"Resource '{job}' of kind 'JOB' in region '{region}' in project '{project}' does not exist.",
             )
         return project, region, job
 
     def _check_region(self, region: str) -> None:
         code = self._down.get(region)
         if code is not None:
-            raise ApiError(code, _error_body(code, f"region {region} is unavailable"))
+            raise api_error(code, f"region {region} is unavailable")
 
     def _next_outcome(self, job: str, region: str) -> JobOutcome:
         for key in ((job, region), (job, None)):
@@ -297,35 +283,27 @@ def _execution(run: JobRun, now: float) -> dict[str, Any]:
 
 def _validate_overrides(overrides: Any) -> dict[str, Any]:
     if not isinstance(overrides, Mapping):
-        raise ApiError(400, _error_body(400, "overrides must be an object"))
+        raise api_error(400, "overrides must be an object")
     unknown = set(overrides) - _OVERRIDE_KEYS
     if unknown:
-        raise ApiError(
+        raise api_error(
             400,
-            _error_body(
-                400,
-                f"Invalid JSON payload received. Unknown name {sorted(unknown)[0]!r} at "
-                "'overrides': Cannot find field.",
-            ),
+            f"Invalid JSON payload received. Unknown name {sorted(unknown)[0]!r} at "
+            "'overrides': Cannot find field.",
         )
     for container in overrides.get("containerOverrides", []):
         if not isinstance(container, Mapping) or set(container) - _CONTAINER_OVERRIDE_KEYS:
-            raise ApiError(
+            raise api_error(
                 400,
-                _error_body(
-                    400,
-                    f"Invalid containerOverrides entry {container!r}; allowed keys: "
-                    f"{', '.join(sorted(_CONTAINER_OVERRIDE_KEYS))}",
-                ),
+                f"Invalid containerOverrides entry {container!r}; allowed keys: "
+                f"{', '.join(sorted(_CONTAINER_OVERRIDE_KEYS))}",
             )
         for env in container.get("env", []):
             if not isinstance(env, Mapping) or not isinstance(env.get("name"), str):
-                raise ApiError(
-                    400, _error_body(400, f"Invalid env entry {env!r}; expected {{name: ..., value: ...}}")
-                )
+                raise api_error(400, f"Invalid env entry {env!r}; expected {{name: ..., value: ...}}")
     timeout = overrides.get("timeout")
     if timeout is not None and _seconds(timeout) is None:
-        raise ApiError(400, _error_body(400, f"Invalid duration {timeout!r}; expected e.g. '600s'"))
+        raise api_error(400, f"Invalid duration {timeout!r}; expected e.g. '600s'")
     return dict(overrides)
 
 
@@ -336,7 +314,3 @@ def _seconds(duration: Any) -> float | None:
         except ValueError:
             return None
     return None
-
-
-def _error_body(code: int, message: str) -> dict[str, Any]:
-    return {"error": {"code": code, "message": message, "status": _STATUS.get(code, "UNKNOWN")}}

@@ -23,7 +23,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from workflow_runtime.connectors.errors import ApiError
+from workflow_runtime.connectors.errors import ApiError, api_error
 from workflow_runtime.fakes.deployment import Deployment
 from workflow_runtime.fakes.executions import FakeWorkflowExecutions
 
@@ -137,4 +137,4 @@ def _decode_data(raw: bytes, event: Mapping[str, Any]) -> Any:
 
 
 def _bad_request(message: str) -> ApiError:
-    return ApiError(400, {"error": {"code": 400, "message": message, "status": "INVALID_ARGUMENT"}})
+    return api_error(400, message)

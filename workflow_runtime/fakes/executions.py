@@ -21,7 +21,7 @@ from collections import deque
 from dataclasses import dataclass
 from typing import Any
 
-from workflow_runtime.connectors.errors import ApiError
+from workflow_runtime.connectors.errors import api_error
 from workflow_runtime.fakes.deployment import Deployment, DeploymentError
 from workflow_runtime.fakes.names import rfc3339
 
@@ -104,9 +104,7 @@ class FakeWorkflowExecutions:
         for record in self.records:
             if record.name == name:
                 return record.resource()
-        raise ApiError(
-            404, {"error": {"code": 404, "message": f"Execution {name} not found", "status": "NOT_FOUND"}}
-        )
+        raise api_error(404, f"Execution {name} not found")
 
     def drain(self, runtime: Any) -> list[ExecutionRecord]:
         """Run queued executions (and any they queue) in creation order."""
@@ -133,9 +131,7 @@ class FakeWorkflowExecutions:
         try:
             self.deployment.path_of(workflow)
         except DeploymentError as exc:
-            raise ApiError(
-                404, {"error": {"code": 404, "message": str(exc), "status": "NOT_FOUND"}}
-            ) from None
+            raise api_error(404, str(exc)) from None
         self._ids += 1
         execution_id = f"{self._ids:08d}-0000-4000-8000-000000000000"
         record = ExecutionRecord(

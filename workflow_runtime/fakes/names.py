@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 
-from workflow_runtime.connectors.errors import ApiError
+from workflow_runtime.connectors.errors import api_error
 
 _JOB = re.compile(r"^projects/([^/]+)/locations/([^/]+)/jobs/([^/]+)$")
 _WORKFLOW = re.compile(r"^projects/([^/]+)/locations/([^/]+)/workflows/([^/]+)$")
@@ -40,6 +40,6 @@ def _parse(pattern: re.Pattern[str], name: str, shape: str) -> tuple[str, str, s
     match = pattern.match(name) if isinstance(name, str) else None
     if not match:
         message = f"Invalid resource name {name!r}; expected {shape}"
-        raise ApiError(400, {"error": {"code": 400, "message": message, "status": "INVALID_ARGUMENT"}})
+        raise api_error(400, message)
     project, location, resource = match.groups()
     return project, location, resource
