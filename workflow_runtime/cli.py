@@ -98,6 +98,9 @@ def _run(args: argparse.Namespace) -> int:
         print(f"{args.file}:1: cannot read: {error.strerror}", file=sys.stderr)
         return EXIT_INVALID
     result = runtime.run(workflow, argument)
+    # Executions the workflow queued (executions.create, published events) run afterwards,
+    # as they would in the cloud; the printed result and stats are the top-level one's.
+    services.executions.drain(runtime)
     if args.stats is not None:
         stats = {
             "steps": {"internal": result.steps.internal, "external": result.steps.external},

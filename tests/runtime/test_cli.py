@@ -7,9 +7,11 @@ import subprocess
 import sys
 import textwrap
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from workflow_runtime import cli
 from workflow_runtime.cli import main
 
 WORKFLOW = """\
@@ -169,3 +171,41 @@ def test_a_malformed_storage_emulator_host_is_reported(
     monkeypatch.setenv("STORAGE_EMULATOR_HOST", "https://storage.example.com")
     assert main(["run", str(workflow_file), "--data", '{"n": 1, "fail": false}']) == 2
     assert "127.0.0.1" in capsys.readouterr().err
+
+
+def test_run_also_runs_the_executions_the_workflow_queued(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "catalog.yaml").write_text("workflows:\n  child:\n    file: child.yaml\n", encoding="utf-8")
+    (tmp_path / "child.yaml").write_text(
+        "main:\n  params: [args]\n  steps:\n    - r:\n        return: ${args.x + 1}\n", encoding="utf-8"
+    )
+    parent = tmp_path / "parent.yaml"
+    parent.write_text(
+        textwrap.dedent(
+            """\
+            - start:
+                call: googleapis.workflowexecutions.v1.projects.locations.workflows.executions.create
+                args:
+                  parent: projects/test-project/locations/us-central1/workflows/child
+                  body:
+                    argument: '{"x": 1}'
+                result: created
+            - done:
+                return: ${created.state}
+            """
+        ),
+        encoding="utf-8",
+    )
+    built: list[Any] = []
+    real_build = cli.build_services
+
+    def spy(*args: Any) -> Any:
+        built.append(real_build(*args))
+        return built[-1]
+
+    monkeypatch.setattr(cli, "build_services", spy)
+    assert cli.main(["run", str(parent)]) == 0
+    assert json.loads(capsys.readouterr().out) == "ACTIVE"
+    (record,) = built[0].executions.records
+    assert (record.workflow, record.state, record.result) == ("child", "SUCCEEDED", 2)
