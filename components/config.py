@@ -274,9 +274,15 @@ def load_stack_config(raw: Mapping[str, Any], *, project: str | None, region: st
         circuit_breaker_threshold=r.integer(raw, "circuitBreakerThreshold", 3, 1, None, top_level=True),
         experimental=_experimental(r, r.section(raw, "experimental")),
         firebase=firebase,
-        poller=_schedule(r, raw, "poller", DEFAULT_POLLER, checks.check_poller_schedule),
+        poller=_schedule(r, r.section(raw, "poller"), "poller", DEFAULT_POLLER, checks.check_poller_schedule),
         retention=_retention(r, r.section(raw, "retention")),
-        scene_generation=_schedule(r, raw, "sceneGeneration", DEFAULT_SCENE_GENERATION, checks.check_cron),
+        scene_generation=_schedule(
+            r,
+            r.section(raw, "sceneGeneration"),
+            "sceneGeneration",
+            DEFAULT_SCENE_GENERATION,
+            checks.check_cron,
+        ),
         event_routing=r.choice(raw, "eventRouting", "router", EVENT_ROUTINGS),
         labels=_labels(r, raw.get("labels")),
         deletion_protection=protection,
@@ -337,23 +343,22 @@ def _firebase(r: _Reader, section: Mapping[str, Any], environment: str | None) -
 
 def _schedule(
     r: _Reader,
-    raw: Mapping[str, Any],
-    key: str,
+    section: Mapping[str, Any],
+    path: str,
     default: ScheduleConfig,
     check_schedule: Callable[[str], str | None],
 ) -> ScheduleConfig:
-    section = r.section(raw, key)
     return ScheduleConfig(
-        schedule=r.text(section, "schedule", default.schedule, check_schedule, path=key),
-        time_zone=r.text(section, "timeZone", default.time_zone, checks.check_time_zone, path=key),
-        enabled=r.boolean(section, "enabled", default.enabled, path=key),
+        schedule=r.text(section, "schedule", default.schedule, check_schedule, path=path),
+        time_zone=r.text(section, "timeZone", default.time_zone, checks.check_time_zone, path=path),
+        enabled=r.boolean(section, "enabled", default.enabled, path=path),
     )
 
 
 def _retention(r: _Reader, section: Mapping[str, Any]) -> RetentionConfig:
     default = RetentionConfig()
     low, high = RETENTION_DAYS_RANGE
-    schedule = _schedule(r, {"retention": section}, "retention", default.schedule, checks.check_cron)
+    schedule = _schedule(r, section, "retention", default.schedule, checks.check_cron)
     return RetentionConfig(
         schedule=schedule,
         days=r.integer(section, "days", default.days, low, high, path="retention"),

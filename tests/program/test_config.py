@@ -385,6 +385,18 @@ def test_invalid_value_names_key_value_and_allowed(
     assert allowed in problems[0], problems[0]
 
 
+@pytest.mark.parametrize(
+    "section", ["regions", "canary", "experimental", "firebase", "poller", "retention", "sceneGeneration"]
+)
+def test_unknown_key_in_each_section_is_reported_once(section: str) -> None:
+    raw = _raw("staging")
+    raw[section] = dict(raw.get(section, {}), colour="blue")
+    (problem,) = _problems(raw)
+    assert problem.startswith(
+        f'{section}.colour: got "blue" (a string); expected no such key; {section} takes '
+    )
+
+
 def test_too_many_labels_counts_the_program_labels() -> None:
     room = 64 - len(PROGRAM_LABEL_KEYS)
     raw = _raw("staging") | {"labels": {f"l{i}": "v" for i in range(room + 1)}}
