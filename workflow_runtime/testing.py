@@ -169,7 +169,9 @@ class WorkflowEnv:
         return self.bus.published[-1]
 
     # ---- bucket helpers -----------------------------------------------------------------
-    def put_bytes(self, name: str, data: bytes, content_type: str = "application/octet-stream"):
+    def put_bytes(
+        self, name: str, data: bytes, content_type: str = "application/octet-stream"
+    ) -> dict[str, Any]:
         """Write an object; returns its metadata."""
         return self.storage.request_json(
             "POST",

@@ -514,3 +514,59 @@ def test_publish_runs_the_enrolled_workflow(workflow_env, tmp_path):
     [record] = workflow_env.executions.of("listener")
     assert (record.state, record.result) == ("SUCCEEDED", 3)
     assert record.argument["id"] == "event-1"
+
+
+def test_executions_run_skip_polling_and_get(workflow_env, tmp_path):
+    child = write(tmp_path, "quick", """
+        main:
+          params: [args]
+          steps:
+            - done:
+                return: ${args}
+    """)
+    parent = write(tmp_path, "starter", """
+        main:
+          steps:
+            - start:
+                call: googleapis.workflowexecutions.v1.projects.locations.workflows.executions.run
+                args:
+                  workflow_id: quick
+                  argument: {a: 1}
+                  connector_params:
+                    skip_polling: true
+                result: nothing
+            - bad_argument:
+                try:
+                  call: googleapis.workflowexecutions.v1.projects.locations.workflows.executions.create
+                  args:
+                    parent: projects/p/locations/us-central1/workflows/quick
+                    body:
+                      argument: {not: a string}
+                except:
+                  as: e
+                  steps:
+                    - keep:
+                        assign:
+                          - bad_code: ${e.code}
+            - done:
+                return:
+                  - ${nothing}
+                  - ${bad_code}
+    """)
+    workflow_env.deploy("quick", child)
+    result = workflow_env.run(parent)
+    assert result.result == [None, 400]
+    [record] = workflow_env.executions.of("quick")
+    assert (record.source, record.state, record.result) == ("run", "SUCCEEDED", {"a": 1})
+    getter = write(tmp_path, "getter", f"""
+        main:
+          steps:
+            - get:
+                call: googleapis.workflowexecutions.v1.projects.locations.workflows.executions.get
+                args:
+                  name: {record.name}
+                result: execution
+            - done:
+                return: ${{[execution.state, json.decode(execution.result)]}}
+    """)
+    assert workflow_env.run(getter).result == ["SUCCEEDED", {"a": 1}]

@@ -19,7 +19,7 @@ from workflow_runtime.errors import WorkflowError, make_error
 class ApiError(Exception):
     """An HTTP error status from a local service (the emulator or a fake), before mapping."""
 
-    def __init__(self, code: int, body: Any = None, headers: Mapping[str, str] | None = None):
+    def __init__(self, code: int, body: Any = None, headers: Mapping[str, str] | None = None) -> None:
         self.code = code
         self.body = body
         self.headers = dict(headers or {})
