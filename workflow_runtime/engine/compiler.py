@@ -13,6 +13,7 @@ from workflow_runtime.engine import model as m
 from workflow_runtime.engine.accounting import Limits
 from workflow_runtime.engine.functions import lookup_builtin, lookup_connector
 from workflow_runtime.engine.loader import LineDict, LineList, plain
+from workflow_runtime.engine.parallel_check import check_parallel_writes
 from workflow_runtime.errors import WorkflowDefinitionError
 from workflow_runtime.expressions import (
     Compiled,
@@ -90,7 +91,7 @@ class Compiler:
             self.subworkflows[name] = self._params(name, line, body)
         subs = {name: self._subworkflow(name, line, body) for name, (line, body) in definitions.items()}
         for sub in subs.values():
-            self._check_parallel_writes(sub)
+            check_parallel_writes(sub, self.fail)
         return m.Workflow(self.file, self.name, subs)
 
     def _params(self, name: str, line: int, body: LineDict) -> tuple[list[tuple[str, Any]], set[str]]:
@@ -194,7 +195,7 @@ class Compiler:
         if kind == "steps":
             return m.StepsStep(name, line, nxt, self._block(body["steps"], kline, scope))
         if kind == "for":
-            return m.ForStep(name, line, nxt, self._for(name, body["for"], kline, scope, False))
+            return m.ForStep(name, line, nxt, self._for(name, body["for"], kline, scope))
         if kind == "parallel":
             return self._parallel(name, line, body["parallel"], kline, scope, nxt)
         if kind == "try":
@@ -339,7 +340,7 @@ class Compiler:
             result.append(m.Condition(test, item_line, action))
         return result
 
-    def _for(self, name: str, raw: Any, line: int, scope: _Scope, parallel: bool) -> m.ForLoop:
+    def _for(self, name: str, raw: Any, line: int, scope: _Scope) -> m.ForLoop:
         if not isinstance(raw, LineDict):
             raise self.fail(line, f"step '{name}': 'for' must be a map")
         allowed = {"value", "index", "in", "range", "steps"}
@@ -406,7 +407,7 @@ class Compiler:
             limit = self._compile(value, lline, name)
         step = m.ParallelStep(name, line, nxt, list(shared), limit, policy)
         if "for" in raw:
-            step.loop = self._for(name, raw["for"], raw.key_lines["for"], scope, True)
+            step.loop = self._for(name, raw["for"], raw.key_lines["for"], scope)
         else:
             step.branches = self._branches(name, raw["branches"], raw.key_lines["branches"], scope)
         return step
@@ -519,81 +520,6 @@ class Compiler:
 
     def _is_callable(self, function: str) -> bool:
         return function in self.subworkflows or lookup_builtin(function) is not None
-
-    # --- parallel write analysis -----------------------------------------------------
-
-    def _check_parallel_writes(self, sub: m.Subworkflow) -> None:
-        """A branch may write a parent variable only when the parallel step shares it.
-
-        Google's parallel sample marks `- input: 5` in a branch as an error ("writing to a
-        parent variable"), and shared variables must be initialised before the step.
-        """
-        for step, _ in _iter_steps(sub.body, inside=()):
-            if not isinstance(step, m.ParallelStep):
-                continue
-            # Variables of the enclosing scope: params and whatever steps written above
-            # the parallel step assign (source order stands in for execution order).
-            outside = {p for p, _ in sub.params}
-            for other, parents in _iter_steps(sub.body, inside=()):
-                if other.line < step.line and not any(p is step for p in parents):
-                    outside |= _written(other)
-            for name in step.shared:
-                if name not in outside:
-                    raise self.fail(
-                        step.line,
-                        f"step '{step.name}': shared variable '{name}' must be assigned before "
-                        "the parallel step",
-                    )
-            local = {step.loop.value, step.loop.index} if step.loop else set()
-            for inner, _ in _iter_steps(_parallel_blocks(step), inside=()):
-                for written in _written(inner):
-                    if written in outside and written not in step.shared and written not in local:
-                        raise self.fail(
-                            inner.line,
-                            f"step '{inner.name}': assigns '{written}', a variable of the "
-                            f"enclosing scope; add it to 'shared' of parallel step '{step.name}'",
-                        )
-
-
-def _parallel_blocks(step: m.ParallelStep) -> m.Block:
-    if step.loop is not None:
-        return step.loop.body
-    assert step.branches is not None
-    return m.Block([s for b in step.branches for s in b.body.steps])
-
-
-def _child_blocks(step: m.Step) -> list[m.Block]:
-    if isinstance(step, m.StepsStep):
-        return [step.body]
-    if isinstance(step, m.ForStep) and step.loop:
-        return [step.loop.body]
-    if isinstance(step, m.ParallelStep):
-        return [_parallel_blocks(step)]
-    if isinstance(step, m.TryStep):
-        blocks = [m.Block([step.body])] if step.body else []
-        return blocks + ([step.except_body] if step.except_body else [])
-    if isinstance(step, m.SwitchStep):
-        return [m.Block([c.action]) for c in step.conditions]
-    return []
-
-
-def _iter_steps(block: m.Block, inside: tuple[m.Step, ...]) -> Iterator[tuple[m.Step, tuple]]:
-    """Every step under `block` with the chain of steps containing it."""
-    for step in block.steps:
-        yield step, inside
-        for child in _child_blocks(step):
-            yield from _iter_steps(child, (*inside, step))
-
-
-def _written(step: m.Step) -> set[str]:
-    """Variables a step itself writes (not counting nested steps)."""
-    if isinstance(step, m.AssignStep):
-        return {a.root for a in step.assignments}
-    if isinstance(step, m.CallStep) and step.result:
-        return {step.result}
-    if isinstance(step, m.TryStep) and step.except_as:
-        return {step.except_as}
-    return set()
 
 
 def _walk(expr: Any) -> Iterator[Expr]:
