@@ -21,6 +21,7 @@ from typing import Any
 
 from workflow_runtime.connectors.gcs_client import GcsClient
 from workflow_runtime.engine import Runtime
+from workflow_runtime.engine.runtime import check_user_env
 from workflow_runtime.errors import WorkflowDefinitionError
 from workflow_runtime.fakes import Deployment, Services
 
@@ -121,7 +122,7 @@ def _env_pairs(pairs: list[str]) -> dict[str, str]:
         if not sep or not name:
             raise ValueError(f"--env expects NAME=VALUE, got '{pair}'")
         env[name] = value
-    return env
+    return check_user_env(env)
 
 
 def _catalog_path(args: argparse.Namespace) -> Path | None:

@@ -94,6 +94,8 @@ def test_bad_data_and_bad_env_exit_2(workflow_file: Path, capsys: pytest.Capture
     assert "--data" in capsys.readouterr().err
     assert main(["run", str(workflow_file), "--env", "NOEQUALS"]) == 2
     assert "NAME=VALUE" in capsys.readouterr().err
+    assert main(["run", str(workflow_file), "--env", "GOOGLE_CLOUD_PROJECT_ID=x"]) == 2
+    assert "reserved" in capsys.readouterr().err
 
 
 def test_check_validates_every_file(

@@ -241,6 +241,8 @@ ENV = """
       location: ${sys.get_env("GOOGLE_CLOUD_LOCATION")}
       workflow: ${sys.get_env("GOOGLE_CLOUD_WORKFLOW_ID")}
       revision: ${sys.get_env("GOOGLE_CLOUD_WORKFLOW_REVISION_ID")}
+      number: ${sys.get_env("GOOGLE_CLOUD_PROJECT_NUMBER")}
+      account: ${sys.get_env("GOOGLE_CLOUD_SERVICE_ACCOUNT_NAME")}
       execution: ${sys.get_env("GOOGLE_CLOUD_WORKFLOW_EXECUTION_ID")}
       user: ${sys.get_env("BUCKET")}
       missing: ${sys.get_env("NOPE", "fallback")}
@@ -249,7 +251,9 @@ ENV = """
 
 
 def test_builtin_and_user_environment_variables() -> None:
-    runtime = Runtime(project_id="proj-1", location="europe-west1", env={"BUCKET": "base"})
+    runtime = Runtime(
+        project_id="proj-1", location="europe-west1", env={"BUCKET": "base"}, project_number="42"
+    )
     outcome = runtime.run(textwrap.dedent(ENV), env={"BUCKET": "override"}, workflow_id="wf-a")
     result = outcome.result
     assert result["project"] == "proj-1"
@@ -257,9 +261,24 @@ def test_builtin_and_user_environment_variables() -> None:
     assert result["workflow"] == "wf-a"
     assert result["execution"] == outcome.execution_id
     assert result["revision"]
+    assert result["number"] == "42"
+    assert result["account"] == "42-compute@developer.gserviceaccount.com"
     assert result["user"] == "override"
     assert result["missing"] == "fallback"
     assert result["missing_null"] is None
+
+
+@pytest.mark.parametrize("name", ["", "GOOGLE_X", "WORKFLOWS_Y"])
+def test_reserved_user_env_names_are_refused(name: str) -> None:
+    with pytest.raises(ValueError, match="reserved"):
+        Runtime(env={name: "v"})
+    with pytest.raises(ValueError, match="reserved"):
+        Runtime().run("- a:\n    return: 1\n", env={name: "v"})
+
+
+def test_get_env_default_must_be_a_string() -> None:
+    outcome = run('- a:\n    return: ${sys.get_env("NOPE", 1)}\n')
+    assert outcome.error["tags"] == ["TypeError"]
 
 
 def test_sys_log_records_severity_payload_and_virtual_time() -> None:

@@ -60,6 +60,8 @@ def sys_sleep_until(ctx: CallContext, time: Any) -> None:
 def sys_get_env(ctx: CallContext, name: Any, default: Any = None) -> Any:
     """An environment variable (user_env_vars or GOOGLE_CLOUD_*), else `default`."""
     expect("sys.get_env", "name", name, "string")
+    if default is not None:
+        expect("sys.get_env", "default", default, "string")
     return ctx.env.get(name, default)
 
 

@@ -32,12 +32,17 @@ class Runtime:
         project_id: str = "test-project",
         location: str = "us-central1",
         limits: Limits | None = None,
+        project_number: str = "123456789012",
+        service_account: str | None = None,
     ) -> None:
         self.services = services
-        self.env = dict(env or {})
+        self.env = check_user_env(env or {})
         self.clock = clock or VirtualClock()
         self.project_id = project_id
         self.location = location
+        self.project_number = project_number
+        # The default compute service account, which executions use unless told otherwise.
+        self.service_account = service_account or f"{project_number}-compute@developer.gserviceaccount.com"
         self.limits = limits or Limits()
         self._executions = 0
 
@@ -93,10 +98,30 @@ class Runtime:
         revision = hashlib.sha256(workflow_id.encode()).hexdigest()[:3]
         return {
             **self.env,
-            **(extra or {}),
+            **check_user_env(extra or {}),
             "GOOGLE_CLOUD_PROJECT_ID": self.project_id,
+            "GOOGLE_CLOUD_PROJECT_NUMBER": self.project_number,
+            "GOOGLE_CLOUD_SERVICE_ACCOUNT_NAME": self.service_account,
             "GOOGLE_CLOUD_LOCATION": self.location,
             "GOOGLE_CLOUD_WORKFLOW_ID": workflow_id,
             "GOOGLE_CLOUD_WORKFLOW_REVISION_ID": f"000001-{revision}",
             "GOOGLE_CLOUD_WORKFLOW_EXECUTION_ID": execution_id,
         }
+
+
+RESERVED_ENV_PREFIXES = ("GOOGLE_", "WORKFLOWS_")
+
+
+def check_user_env(env: Mapping[str, str]) -> dict[str, str]:
+    """user_env_vars as Google accepts them: string values, no empty or reserved names."""
+    for name, value in env.items():
+        if not name or name.startswith(RESERVED_ENV_PREFIXES):
+            raise ValueError(
+                f"user environment variable {name!r} is not allowed: names must be non-empty and "
+                "must not start with GOOGLE_ or WORKFLOWS_ (those are reserved)"
+            )
+        if not isinstance(value, str):
+            raise ValueError(
+                f"user environment variable {name!r} must be a string, got {type(value).__name__}"
+            )
+    return dict(env)
