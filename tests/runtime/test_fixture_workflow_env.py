@@ -517,14 +517,21 @@ def test_publish_runs_the_enrolled_workflow(workflow_env, tmp_path):
 
 
 def test_executions_run_skip_polling_and_get(workflow_env, tmp_path):
-    child = write(tmp_path, "quick", """
+    child = write(
+        tmp_path,
+        "quick",
+        """
         main:
           params: [args]
           steps:
             - done:
                 return: ${args}
-    """)
-    parent = write(tmp_path, "starter", """
+    """,
+    )
+    parent = write(
+        tmp_path,
+        "starter",
+        """
         main:
           steps:
             - start:
@@ -552,13 +559,17 @@ def test_executions_run_skip_polling_and_get(workflow_env, tmp_path):
                 return:
                   - ${nothing}
                   - ${bad_code}
-    """)
+    """,
+    )
     workflow_env.deploy("quick", child)
     result = workflow_env.run(parent)
     assert result.result == [None, 400]
     [record] = workflow_env.executions.of("quick")
     assert (record.source, record.state, record.result) == ("run", "SUCCEEDED", {"a": 1})
-    getter = write(tmp_path, "getter", f"""
+    getter = write(
+        tmp_path,
+        "getter",
+        f"""
         main:
           steps:
             - get:
@@ -568,5 +579,6 @@ def test_executions_run_skip_polling_and_get(workflow_env, tmp_path):
                 result: execution
             - done:
                 return: ${{[execution.state, json.decode(execution.result)]}}
-    """)
+    """,
+    )
     assert workflow_env.run(getter).result == ["SUCCEEDED", {"a": 1}]
