@@ -1,0 +1,206 @@
+"""The minimal bodies and the marker router, run on the local Cloud Workflows runtime with
+the env the Pulumi program gives them: triggers are parsed from every accepted payload
+shape, non-markers are skipped, and the router starts exactly the matching workflows."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from components.catalog import WORKFLOWS_DIR, WorkflowSpec, load_catalog
+from components.env import workflow_env
+from components.routing import router_env
+from components.sources import workflow_source
+from components.stack_files import load_stack
+from workflow_runtime import Runtime
+from workflow_runtime.fakes import Deployment, Services
+
+CATALOG = load_catalog()
+CONFIG = load_stack("prod")  # dream2flow and dwm disabled
+ROUTER = WORKFLOWS_DIR / "marker-router.yaml"
+
+
+def _run(spec: WorkflowSpec, argument: Any, **env_overrides: str) -> Any:
+    runtime = Runtime(env=workflow_env(spec, CONFIG) | env_overrides)
+    outcome = runtime.run(runtime.load(workflow_source(spec.path), name=spec.name), argument)
+    assert outcome.state == "SUCCEEDED", outcome.error
+    assert outcome.logs[0].severity == "INFO" and outcome.logs[0].payload == argument  # start log
+    return outcome.result
+
+
+def _storage_event(name: str) -> dict[str, Any]:
+    return {
+        "specversion": "1.0",
+        "id": "evt-1",
+        "type": "google.cloud.storage.object.v1.finalized",
+        "data": {"bucket": "data-bucket", "name": name},
+    }
+
+
+GCS = [(spec, marker) for spec in CATALOG.by_trigger("gcs") for marker in spec.trigger.markers]
+
+
+@pytest.mark.parametrize(("spec", "marker"), GCS, ids=[f"{s.name}:{m}" for s, m in GCS])
+def test_gcs_bodies_accept_their_markers_in_every_payload_shape(spec: WorkflowSpec, marker: str) -> None:
+    name = marker.replace("*", "scene_007")
+    enable = {"ENABLE_EXPERIMENTAL": "true"} if spec.experimental else {}
+    shapes = [
+        _storage_event(name),
+        {"data": {"bucket": "data-bucket", "name": name}},
+        {
+            "bucket": "data-bucket",
+            "object": name,
+            "scene_id": "scene_007",
+            "marker": marker,
+            "event_id": "evt-1",
+            "data": {"bucket": "data-bucket", "name": name},
+        },
+    ]
+    for shape in shapes:
+        result = _run(spec, shape, **enable)
+        assert result["status"] == "ACCEPTED"
+        assert (result["bucket"], result["object"], result["scene_id"], result["marker"]) == (
+            "data-bucket",
+            name,
+            "scene_007",
+            marker,
+        )
+    assert _run(spec, shapes[0], **enable)["event_id"] == "evt-1"
+
+
+@pytest.mark.parametrize("spec", CATALOG.by_trigger("gcs"), ids=lambda s: s.name)
+def test_gcs_bodies_skip_other_objects(spec: WorkflowSpec) -> None:
+    near_miss = spec.trigger.markers[0].replace("*", "a/b")  # nested: not a marker
+    result = _run(spec, _storage_event(near_miss))
+    assert result["status"] == "SKIPPED"
+    assert result["message"].startswith("Not a") and result["message"].endswith(f"marker file: {near_miss}")
+
+
+def test_manual_payload_without_bucket_uses_the_primary_bucket() -> None:
+    spec = CATALOG.workflows["objects-pipeline"]
+    result = _run(spec, {"data": {"name": "scenes/s1/layout/scene_layout.json"}})
+    assert result["bucket"] == CONFIG.bucket
+
+
+@pytest.mark.parametrize(
+    ("name", "label"),
+    [("dream2flow-preparation-pipeline", "Dream2Flow"), ("dwm-preparation-pipeline", "DWM")],
+)
+def test_experimental_bodies_skip_while_disabled(name: str, label: str) -> None:
+    spec = CATALOG.workflows[name]
+    event = _storage_event("scenes/s9/assets/.regen3d_complete")
+    assert _run(spec, event) == {"status": "SKIPPED", "message": f"{label} disabled for scene s9"}
+    flag = "ENABLE_DREAM2FLOW" if spec.experimental == "dream2flow" else "ENABLE_DWM"
+    assert _run(spec, event, **{flag: "true"})["status"] == "ACCEPTED"
+
+
+def test_upsell_accepts_only_the_episodes_complete_payload() -> None:
+    spec = CATALOG.workflows["upsell-features-pipeline"]
+    accepted = _run(spec, {"data": {"bucket": "b", "name": "scenes/s2/episodes/.episodes_complete"}})
+    assert (accepted["status"], accepted["scene_id"]) == ("ACCEPTED", "s2")
+    skipped = _run(spec, {"data": {"bucket": "b", "name": "scenes/s2/episodes/other.json"}})
+    assert skipped["message"] == "Not an episodes completion marker file: scenes/s2/episodes/other.json"
+
+
+def test_event_bodies_unwrap_cloud_events_and_take_direct_payloads() -> None:
+    spec = CATALOG.workflows["training-pipeline"]
+    data = {"job_id": "job-1", "scene_id": "s3", "output_path": "scenes/s3/episodes"}
+    event = {"specversion": "1.0", "id": "e9", "type": "blueprintpipeline.episodes.imported", "data": data}
+    from_event = _run(spec, event)
+    assert (from_event["job_id"], from_event["scene_id"], from_event["event_id"]) == ("job-1", "s3", "e9")
+    direct = _run(spec, data)
+    assert (direct["job_id"], direct["event_id"], direct["bucket"]) == ("job-1", None, CONFIG.bucket)
+    unknown = _run(CATALOG.workflows["genie-sim-import-pipeline"], {"job_id": "j2"})
+    assert unknown["scene_id"] == "unknown"
+
+
+def test_scheduled_and_manual_bodies_take_args() -> None:
+    generation = _run(CATALOG.workflows["scene-generation-pipeline"], {"scenes_per_run": 10})
+    assert (generation["bucket"], generation["scenes_per_run"], generation["dry_run"]) == (
+        CONFIG.bucket,
+        10,
+        False,
+    )
+    retention = _run(CATALOG.workflows["retention-cleanup"], {"bucket": "b"})
+    assert (retention["retention_days"], retention["dry_run"]) == ("30", "false")
+    batch = _run(CATALOG.workflows["scene-batch"], {"manifest_object": "scene-batches/m.json"})
+    assert batch["manifest"] == f"gs://{CONFIG.bucket}/scene-batches/m.json"
+
+
+def test_scene_batch_without_manifest_fails_with_a_clear_error() -> None:
+    spec = CATALOG.workflows["scene-batch"]
+    runtime = Runtime(env=workflow_env(spec, CONFIG))
+    outcome = runtime.run(runtime.load(workflow_source(spec.path), name=spec.name), {"bucket": "b"})
+    assert outcome.state == "FAILED"
+    assert "manifest_object is required" in json.dumps(outcome.error)
+
+
+# --- the marker router --------------------------------------------------------------------
+
+
+def _router_world() -> tuple[Runtime, Services, Any]:
+    deployment = Deployment(source=workflow_source)
+    for spec in CATALOG.workflows.values():
+        deployment.add_workflow(spec.name, spec.path, env=workflow_env(spec, CONFIG))
+    services = Services.for_deployment(deployment)
+    runtime = Runtime(services=services, project_id="blueprint-pipeline-prod", location="us-central1")
+    return runtime, services, runtime.load(workflow_source(ROUTER), name="marker-router")
+
+
+def test_router_drops_non_markers_in_a_few_steps() -> None:
+    runtime, services, router = _router_world()
+    for name in ("scenes/s1/assets/mesh.glb", "scenes/s1/usd/.usd_complete.tmp", "README", ""):
+        outcome = runtime.run(router, _storage_event(name), env=router_env(CATALOG, CONFIG))
+        assert outcome.result == {"object": name, "started": []}
+        assert outcome.steps.internal <= 4, outcome.steps
+    assert services.executions.records == []
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("scenes/s1/usd/.usd_complete", ["arena-export-pipeline", "episode-generation-pipeline"]),
+        ("scenes/s1/layout/scene_layout.json", ["objects-pipeline", "scale-pipeline"]),
+        ("scenes/s1/assets/.regen3d_complete", ["usd-assembly-pipeline"]),  # experimental disabled in prod
+        ("scenes/s1/geniesim/.geniesim_complete", ["arena-export-pipeline"]),
+        ("scenes/s1/a/usd/.usd_complete", []),  # nested: a near miss whose file name is a marker's
+        ("other/s1/usd/.usd_complete", []),
+    ],
+)
+def test_router_starts_exactly_the_matching_workflows(name: str, expected: list[str]) -> None:
+    runtime, services, router = _router_world()
+    outcome = runtime.run(router, _storage_event(name), env=router_env(CATALOG, CONFIG))
+    assert outcome.state == "SUCCEEDED", outcome.error
+    assert sorted(entry["workflow"] for entry in outcome.result["started"]) == expected
+    records = services.executions.records
+    assert sorted(record.workflow for record in records) == expected
+    for record in records:
+        assert record.name.startswith(
+            f"projects/blueprint-pipeline-prod/locations/us-central1/workflows/{record.workflow}/"
+        )
+        assert record.argument == {
+            "bucket": "data-bucket",
+            "object": name,
+            "scene_id": "s1",
+            "marker": record.argument["marker"],
+            "event_id": "evt-1",
+            "data": {"bucket": "data-bucket", "name": name},
+        }
+        assert name == record.argument["marker"].replace("*", "s1")
+    finished = services.executions.drain(runtime)  # the started workflows accept the payload
+    assert len(finished) == len(expected)
+    for record in finished:
+        assert record.result["status"] == "ACCEPTED" and record.result["scene_id"] == "s1"
+
+
+def test_router_fails_after_trying_every_target_when_one_cannot_start() -> None:
+    runtime, services, router = _router_world()
+    del services.executions.deployment.workflows["episode-generation-pipeline"]  # start answers 404
+    outcome = runtime.run(
+        router, _storage_event("scenes/s1/usd/.usd_complete"), env=router_env(CATALOG, CONFIG)
+    )
+    assert outcome.state == "FAILED"
+    assert [record.workflow for record in services.executions.records] == ["arena-export-pipeline"]
+    assert outcome.error["failed"][0]["workflow"] == "episode-generation-pipeline"
