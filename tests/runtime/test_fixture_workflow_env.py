@@ -582,3 +582,65 @@ def test_executions_run_skip_polling_and_get(workflow_env, tmp_path):
     """,
     )
     assert workflow_env.run(getter).result == ["SUCCEEDED", {"a": 1}]
+
+
+def test_parallel_branches_wait_for_jobs_and_children_concurrently(workflow_env, tmp_path):
+    child = write(
+        tmp_path,
+        "nap",
+        """
+        main:
+          steps:
+            - wait:
+                call: sys.sleep
+                args:
+                  seconds: 10
+            - done:
+                return: rested
+    """,
+    )
+    parent = write(
+        tmp_path,
+        "fan_out",
+        """
+    main:
+      steps:
+        - init:
+            assign:
+              - results: {}
+        - both:
+            parallel:
+              shared: [results]
+              branches:
+                - job:
+                    steps:
+                      - run_job:
+                          call: googleapis.run.v2.projects.locations.jobs.run
+                          args:
+                            name: projects/p/locations/us-central1/jobs/export-job
+                          result: execution
+                      - keep_job:
+                          assign:
+                            - results.job: ${execution.succeededCount}
+                - child:
+                    steps:
+                      - run_child:
+                          call: googleapis.workflowexecutions.v1.projects.locations.workflows.executions.run
+                          args:
+                            workflow_id: nap
+                          result: answer
+                      - keep_child:
+                          assign:
+                            - results.child: ${answer}
+        - done:
+            return: ${results}
+    """,
+    )
+    workflow_env.deploy("nap", child)
+    workflow_env.cloud_run.succeed("export-job", duration=10)
+    result = workflow_env.run(parent)
+    assert result.state == "SUCCEEDED", result.error
+    assert result.result == {"job": 1, "child": "rested"}
+    # Both waits overlap on the virtual clock: one 10 s wait (first poll after it at
+    # 11.2587890625 s), not two in a row.
+    assert result.virtual_seconds == pytest.approx(11.2587890625)
