@@ -312,6 +312,35 @@ def test_sys_log_records_severity_payload_and_virtual_time() -> None:
     ]
 
 
+def test_sys_log_positional_args_as_in_googles_examples() -> None:
+    # From the sys.log reference: `args: [${myVar}, "ERROR"]` and `[${null}, "ERROR", ${myVar}]`.
+    outcome = run(
+        """
+        - assignStep:
+            assign:
+              - myVar: "Log my error message"
+        - argsList:
+            call: sys.log
+            args: [${myVar}, "ERROR"]
+        - argsListText:
+            call: sys.log
+            args: [${null}, "WARNING", ${myVar}]
+        """
+    )
+    assert [(e.severity, e.payload) for e in outcome.logs] == [
+        ("ERROR", "Log my error message"),
+        ("WARNING", "Log my error message"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "args", ["{}", "{data: a, text: b}", '{json: "not a map"}', '{data: ${base64.decode("YQ==")}}']
+)
+def test_sys_log_payload_errors_are_type_errors(args: str) -> None:
+    outcome = run(f"- l:\n    call: sys.log\n    args: {args}\n")
+    assert outcome.error["tags"] == ["TypeError"], outcome.error
+
+
 def test_sys_log_rejects_an_unknown_severity() -> None:
     outcome = run("- l:\n    call: sys.log\n    args:\n      text: x\n      severity: LOUD\n")
     assert outcome.error["tags"] == ["ValueError"]

@@ -72,23 +72,31 @@ def sys_log(
     severity: Any = "DEFAULT",
     text: Any = None,
     json: Any = None,
-    timestamp: Any = None,
+    timeout: Any = None,
 ) -> None:
-    """Record one log entry; exactly one of `data`, `text` and `json` is the payload."""
+    """Record one log entry; exactly one of `data`, `text` and `json` is the payload.
+
+    `timeout` is accepted for compatibility: writing to the local log cannot time out.
+    """
     given = [v for v in (data, text, json) if v is not None]
-    if len(given) > 1:
-        raise make_error("ValueError", "sys.log: give only one of data, text and json")
-    if text is not None:
-        expect("sys.log", "text", text, "string")
+    if len(given) != 1:
+        raise make_error(
+            "TypeError", f"sys.log: give exactly one of data, text and json ({len(given)} given)"
+        )
+    for name, value in (("data", data), ("text", text)):
+        if value is not None:
+            expect("sys.log", name, value, "int", "double", "boolean", "string", "list", "map")
     if json is not None:
         expect("sys.log", "json", json, "map")
+    if timeout is not None:
+        expect("sys.log", "timeout", timeout, "number")
     expect("sys.log", "severity", severity, "string")
     if severity not in SEVERITIES:
         raise make_error(
             "ValueError",
             f"sys.log: unknown severity '{severity}' (use one of {', '.join(SEVERITIES)})",
         )
-    ctx.log(severity, given[0] if given else None)
+    ctx.log(severity, given[0])
 
 
 @registry.function("uuid.generate")

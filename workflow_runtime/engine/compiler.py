@@ -272,33 +272,43 @@ class Compiler:
             raise self.fail(cline, f"step '{name}': 'call' must name a function")
         args = body.get("args")
         aline = body.key_lines.get("args", cline)
-        if args is not None and not isinstance(args, dict):
-            raise self.fail(aline, f"step '{name}': 'args' must be a map of argument names")
+        if args is not None and not isinstance(args, dict | list):
+            raise self.fail(aline, f"step '{name}': 'args' must be a map of argument names or a list")
         result = body.get("result")
         if result is not None and not isinstance(result, str):
             raise self.fail(body.key_lines["result"], f"step '{name}': 'result' must be a name")
-        kind = self._check_call_target(name, function, args or {}, cline)
+        kind = self._check_call_target(name, function, args if args is not None else {}, cline)
         compiled = self._compile(args, aline, name) if args is not None else None
         return m.CallStep(name, line, nxt, function, kind, compiled, result)
 
-    def _check_call_target(self, name: str, function: str, args: dict, line: int) -> str:
+    def _check_call_target(self, name: str, function: str, args: dict | list, line: int) -> str:
         if function in self.subworkflows:
             params, required = self.subworkflows[function]
-            known = {p for p, _ in params}
-            self._check_args(name, function, args, known, required, line)
+            names = [p for p, _ in params]
+            self._check_args(name, function, args, names, required, line)
             return "subworkflow"
         spec = lookup_builtin(function)
         if spec is not None:
-            known = set(spec.params)
-            self._check_args(name, function, args, known, set(spec.params[: spec.required]), line)
+            self._check_args(name, function, args, list(spec.params), set(spec.params[: spec.required]), line)
             return "function"
         if lookup_connector(function) is not None:
+            if isinstance(args, list):
+                raise self.fail(line, f"step '{name}': connector '{function}' takes named args (a map)")
             return "connector"
         raise self.fail(line, f"step '{name}': unknown function or subworkflow '{function}'")
 
     def _check_args(
-        self, name: str, function: str, args: dict, known: set[str], required: set[str], line: int
+        self, name: str, function: str, args: dict | list, params: list[str], required: set[str], line: int
     ) -> None:
+        if isinstance(args, list):
+            # Positional args (Google's `args: [${x}, "ERROR"]` form) fill params in order.
+            if len(args) > len(params):
+                raise self.fail(
+                    line,
+                    f"step '{name}': '{function}' takes at most {len(params)} arguments, {len(args)} given",
+                )
+            args = dict.fromkeys(params[: len(args)])
+        known = set(params)
         for arg in args:
             if arg not in known:
                 raise self.fail(

@@ -222,16 +222,20 @@ class Execution:
 
     def _call(self, step: m.CallStep, frame: Frame) -> Control:
         args = resolve(step.args, frame) if step.args is not None else {}
-        if step.function.startswith("http.") and not is_internal_url(args.get("url")):
+        url = args.get("url") if isinstance(args, dict) else _positional_url(step.function, args)
+        if step.function.startswith("http.") and not is_internal_url(url):
             self.counter.external()
         else:
             self.counter.internal()
         if step.kind == "subworkflow":
-            value = self.call_subworkflow(step.function, args, None, frame)
+            if isinstance(args, list):
+                value = self.call_subworkflow(step.function, None, args, frame)
+            else:
+                value = self.call_subworkflow(step.function, args, None, frame)
         elif step.kind == "function":
             spec = lookup_builtin(step.function)
             assert spec is not None  # checked at load time
-            value = spec.impl(self.ctx, **args)
+            value = spec.impl(self.ctx, *args) if isinstance(args, list) else spec.impl(self.ctx, **args)
         else:
             connector = lookup_connector(step.function)
             assert connector is not None  # checked at load time
@@ -311,6 +315,12 @@ class Execution:
 
 def _no_op(step: m.Step, frame: Frame) -> Control:
     return None
+
+
+def _positional_url(function: str, args: list[Any]) -> Any:
+    """The URL among positional http.* args (http.request takes the method first)."""
+    position = 1 if function == "http.request" else 0
+    return args[position] if len(args) > position else None
 
 
 def loop_items(loop: m.ForLoop, frame: Frame) -> list[tuple[int, Any]]:

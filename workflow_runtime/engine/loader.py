@@ -31,8 +31,81 @@ class LineList(list):
     item_lines: list[int]
 
 
+_BREAKS = "\0\r\n\x85\u2028\u2029"
+
+
 class _LineLoader(yaml.SafeLoader):
-    """SafeLoader producing LineDict/LineList and refusing duplicate keys."""
+    """SafeLoader producing LineDict/LineList and refusing duplicate keys.
+
+    Its scanner also reads a `${...}` expression inside an unquoted scalar as one piece,
+    as Google's parser does: `args: [${x}, "ERROR"]` (from Google's sys.log examples) and
+    `return: ${{"a": 1}}` are valid workflows although plain YAML stops at the `{`, `,`
+    or `: ` inside the expression.
+    """
+
+    def scan_plain(self) -> yaml.ScalarToken:
+        """PyYAML's plain-scalar scanner, with `${...}` consumed whole."""
+        chunks: list[str] = []
+        start_mark = self.get_mark()
+        end_mark = start_mark
+        indent = self.indent + 1
+        spaces: list[str] = []
+        stops = "\0 \t\r\n\x85\u2028\u2029"
+        while True:
+            length = 0
+            if self.peek() == "#":
+                break
+            while True:
+                ch = self.peek(length)
+                if ch == "$" and self.peek(length + 1) == "{":
+                    end = self._expression_end(length + 2)
+                    if end is not None:
+                        length = end
+                        continue
+                if (
+                    ch in stops
+                    or (ch == ":" and self.peek(length + 1) in stops + (",[]{}" if self.flow_level else ""))
+                    or (self.flow_level and ch in ",?[]{}")
+                ):
+                    break
+                length += 1
+            if length == 0:
+                break
+            self.allow_simple_key = False
+            chunks.extend(spaces)
+            chunks.append(self.prefix(length))
+            self.forward(length)
+            end_mark = self.get_mark()
+            spaces = self.scan_plain_spaces(indent, start_mark)
+            if not spaces or self.peek() == "#" or (not self.flow_level and self.column < indent):
+                break
+        return yaml.ScalarToken("".join(chunks), True, start_mark, end_mark)
+
+    def _expression_end(self, offset: int) -> int | None:
+        """Offset just past the `}` closing an expression body starting at `offset`.
+
+        None when the expression does not close on this line (then plain YAML rules apply).
+        """
+        depth = 1
+        quote = ""
+        while True:
+            ch = self.peek(offset)
+            if ch in _BREAKS:
+                return None
+            if quote:
+                if ch == "\\":
+                    offset += 1
+                elif ch == quote:
+                    quote = ""
+            elif ch in "\"'":
+                quote = ch
+            elif ch == "{":
+                depth += 1
+            elif ch == "}":
+                depth -= 1
+                if depth == 0:
+                    return offset + 1
+            offset += 1
 
 
 def _construct_map(loader: _LineLoader, node: yaml.MappingNode) -> Any:
