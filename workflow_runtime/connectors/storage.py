@@ -6,11 +6,12 @@ semantics restored where the 1.54 binary falls short:
 - Preconditions (`ifGenerationMatch` incl. 0 = only if absent, `ifGenerationNotMatch`,
   `ifMetagenerationMatch`, `ifMetagenerationNotMatch`, `ifSource*` on copy/rewrite) are
   checked here against the object's current metadata, then the request is sent; a failed
-  one is HTTP 412. The emulator ignores them on media uploads, deletes and reads. The
+  one is HTTP 412 (gcs_preconditions). The emulator ignores them on media uploads, deletes
+  and reads. The
   check and the write are not separated by any virtual-time switch (the engine runs one
   task at a time), so they are atomic for workflows.
-- `matchGlob` is filtered here with Google's glob rules (see gcs_glob), with delimiter and
-  paging applied to the filtered names; the emulator ignores matchGlob.
+- `matchGlob` is filtered here with Google's glob rules (gcs_listing, gcs_glob), with
+  delimiter and paging applied to the filtered names; the emulator ignores matchGlob.
 - Object names in `object` path arguments must be URL-encoded by the workflow, as Google
   documents: a raw `/` makes the real request address another path, so it is HTTP 404 here
   too (the emulator would accept it).
@@ -25,7 +26,6 @@ connector page: "if you specify alt=media ... use text.decode to decode data in 
 
 from __future__ import annotations
 
-import base64
 import json
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -36,25 +36,20 @@ from workflow_runtime.connectors.context import ConnectorContext
 from workflow_runtime.connectors.errors import ApiError, decode_json_body, from_api_error
 from workflow_runtime.connectors.gcs_client import GcsClient, RawResponse
 from workflow_runtime.connectors.gcs_glob import GlobSyntaxError, compile_glob
+from workflow_runtime.connectors.gcs_listing import MAX_RESULTS, list_with_glob
+from workflow_runtime.connectors.gcs_preconditions import (
+    PRECONDITIONS,
+    SOURCE_PRECONDITIONS,
+    check_preconditions,
+    current_metadata,
+    gcs_error,
+    has_any,
+    not_found,
+)
 from workflow_runtime.connectors.retry import with_retries
 from workflow_runtime.errors import make_error
 
 PREFIX = "googleapis.storage.v1.objects."
-MAX_RESULTS = 1000
-
-_PRECONDITIONS = (
-    "ifGenerationMatch",
-    "ifGenerationNotMatch",
-    "ifMetagenerationMatch",
-    "ifMetagenerationNotMatch",
-)
-_SOURCE_PRECONDITIONS = (
-    "ifSourceGenerationMatch",
-    "ifSourceGenerationNotMatch",
-    "ifSourceMetagenerationMatch",
-    "ifSourceMetagenerationNotMatch",
-)
-_PRECONDITION_MESSAGE = "At least one of the pre-conditions you specified did not hold."
 
 
 def objects_get(ctx: ConnectorContext, args: Mapping[str, Any]) -> Any:
@@ -64,7 +59,7 @@ def objects_get(ctx: ConnectorContext, args: Mapping[str, Any]) -> Any:
         name,
         args,
         required=("bucket", "object"),
-        optional=("alt", "generation", "projection", "userProject", *_PRECONDITIONS),
+        optional=("alt", "generation", "projection", "userProject", *PRECONDITIONS),
     )
     alt = string_arg(name, args, "alt") or "json"
     if alt not in ("json", "media"):
@@ -74,9 +69,9 @@ def objects_get(ctx: ConnectorContext, args: Mapping[str, Any]) -> Any:
 
     def send() -> Any:
         client = _client(ctx)
-        if _has_any(args, _PRECONDITIONS):
-            meta = _metadata(client, path)
-            _check_preconditions(name, meta, args, _PRECONDITIONS, missing=args["object"])
+        if has_any(args, PRECONDITIONS):
+            meta = current_metadata(client, path)
+            check_preconditions(name, meta, args, PRECONDITIONS, missing=args["object"])
         if alt == "media":
             return _media_value(client.request("GET", path, query={**query, "alt": "media"}))
         return _strip_acl(client.request_json("GET", path, query=query), args)
@@ -98,7 +93,7 @@ def objects_insert(ctx: ConnectorContext, args: Mapping[str, Any]) -> Any:
             "predefinedAcl",
             "projection",
             "userProject",
-            *_PRECONDITIONS,
+            *PRECONDITIONS,
         ),
     )
     upload_type = string_arg(name, args, "uploadType")
@@ -115,8 +110,8 @@ def objects_insert(ctx: ConnectorContext, args: Mapping[str, Any]) -> Any:
 
     def send() -> Any:
         client = _client(ctx)
-        if _has_any(args, _PRECONDITIONS):
-            _check_preconditions(name, _metadata(client, meta_path), args, _PRECONDITIONS)
+        if has_any(args, PRECONDITIONS):
+            check_preconditions(name, current_metadata(client, meta_path), args, PRECONDITIONS)
         return client.request_json(
             "POST",
             f"/upload/storage/v1/b/{bucket}/o",
@@ -139,15 +134,15 @@ def objects_delete(ctx: ConnectorContext, args: Mapping[str, Any]) -> None:
         name,
         args,
         required=("bucket", "object"),
-        optional=("generation", "userProject", *_PRECONDITIONS),
+        optional=("generation", "userProject", *PRECONDITIONS),
     )
     path = _object_path(name, args, "bucket", "object")
 
     def send() -> None:
         client = _client(ctx)
         # Always read first: the emulator answers 200 even for a failed precondition.
-        meta = _metadata(client, path)
-        _check_preconditions(name, meta, args, _PRECONDITIONS, missing=args["object"])
+        meta = current_metadata(client, path)
+        check_preconditions(name, meta, args, PRECONDITIONS, missing=args["object"])
         client.request("DELETE", path, query={"generation": int_arg(name, args, "generation")})
 
     _call(ctx, "DELETE", send)
@@ -161,7 +156,7 @@ def objects_patch(ctx: ConnectorContext, args: Mapping[str, Any]) -> Any:
         name,
         args,
         required=("bucket", "object", "body"),
-        optional=("generation", "predefinedAcl", "projection", "userProject", *_PRECONDITIONS),
+        optional=("generation", "predefinedAcl", "projection", "userProject", *PRECONDITIONS),
     )
     body = args["body"]
     if not isinstance(body, Mapping):
@@ -170,8 +165,8 @@ def objects_patch(ctx: ConnectorContext, args: Mapping[str, Any]) -> Any:
 
     def send() -> Any:
         client = _client(ctx)
-        meta = _metadata(client, path)
-        _check_preconditions(name, meta, args, _PRECONDITIONS, missing=args["object"])
+        meta = current_metadata(client, path)
+        check_preconditions(name, meta, args, PRECONDITIONS, missing=args["object"])
         client.request("PATCH", path, body=json.dumps(body).encode(), content_type="application/json")
         # The emulator's PATCH response is not an object resource; read the real one back.
         return client.request_json("GET", path)
@@ -221,7 +216,7 @@ def objects_list(ctx: ConnectorContext, args: Mapping[str, Any]) -> Any:
         try:
             compile_glob(glob)
         except GlobSyntaxError as exc:
-            raise from_api_error(_gcs_error(400, str(exc), "invalid")) from exc
+            raise from_api_error(gcs_error(400, str(exc), "invalid")) from exc
 
     def send() -> Any:
         client = _client(ctx)
@@ -241,7 +236,7 @@ def objects_list(ctx: ConnectorContext, args: Mapping[str, Any]) -> Any:
             return client.request_json(
                 "GET", f"/storage/v1/b/{bucket}/o", query={**query, "maxResults": page_size}
             )
-        return _list_with_glob(client, bucket, glob, args, page_size)
+        return list_with_glob(client, bucket, glob, args, page_size)
 
     result = _call(ctx, "GET", send)
     if isinstance(result, dict) and args.get("projection") != "full":
@@ -276,8 +271,8 @@ def _copy_like(ctx: ConnectorContext, args: Mapping[str, Any], op: str, verb: st
             "userProject",
             "rewriteToken",
             "maxBytesRewrittenPerCall",
-            *_PRECONDITIONS,
-            *_SOURCE_PRECONDITIONS,
+            *PRECONDITIONS,
+            *SOURCE_PRECONDITIONS,
         ),
     )
     source = _object_path(name, args, "sourceBucket", "sourceObject")
@@ -286,12 +281,12 @@ def _copy_like(ctx: ConnectorContext, args: Mapping[str, Any], op: str, verb: st
 
     def send() -> Any:
         client = _client(ctx)
-        source_meta = _metadata(client, source)
+        source_meta = current_metadata(client, source)
         if source_meta is None:
-            raise _not_found(args["sourceObject"])
-        _check_preconditions(name, source_meta, args, _SOURCE_PRECONDITIONS)
-        if _has_any(args, _PRECONDITIONS):
-            _check_preconditions(name, _metadata(client, dest), args, _PRECONDITIONS)
+            raise not_found(args["sourceObject"])
+        check_preconditions(name, source_meta, args, SOURCE_PRECONDITIONS)
+        if has_any(args, PRECONDITIONS):
+            check_preconditions(name, current_metadata(client, dest), args, PRECONDITIONS)
         target = dest.removeprefix("/storage/v1")
         return client.request_json(
             "POST",
@@ -301,70 +296,6 @@ def _copy_like(ctx: ConnectorContext, args: Mapping[str, Any], op: str, verb: st
         )
 
     return _call(ctx, "POST", send)
-
-
-def _list_with_glob(
-    client: GcsClient, bucket: str, glob: str, args: Mapping[str, Any], page_size: int
-) -> dict[str, Any]:
-    """List every name under the prefix, filter by glob, then apply delimiter and paging."""
-    prefix = args.get("prefix") or ""
-    delimiter = args.get("delimiter")
-    start, end = args.get("startOffset"), args.get("endOffset")
-    pattern = compile_glob(glob)
-    objects: list[dict[str, Any]] = []
-    token: str | None = None
-    while True:
-        page = (
-            client.request_json(
-                "GET",
-                f"/storage/v1/b/{bucket}/o",
-                query={"prefix": prefix or None, "pageToken": token, "maxResults": MAX_RESULTS},
-            )
-            or {}
-        )
-        objects.extend(page.get("items", []))
-        token = page.get("nextPageToken")
-        if not token:
-            break
-    include_trailing = bool(args.get("includeTrailingDelimiter"))
-    items: dict[str, dict[str, Any]] = {}
-    prefixes: set[str] = set()
-    for item in objects:
-        obj = item["name"]
-        if (start and obj < start) or (end and obj >= end) or not pattern.match(obj):
-            continue
-        rest = obj[len(prefix) :]
-        cut = rest.find(delimiter) if delimiter else -1
-        if cut >= 0:
-            prefixes.add(prefix + rest[: cut + len(delimiter)])
-            ends_with_delimiter = cut + len(delimiter) == len(rest)
-            if not (ends_with_delimiter and include_trailing):
-                continue
-        items[obj] = item
-    after = _decode_page_token(args.get("pageToken"))
-    ordered = sorted({*items, *prefixes})
-    if after is not None:
-        ordered = [key for key in ordered if key > after]
-    page_keys = ordered[:page_size]
-    result: dict[str, Any] = {"kind": "storage#objects"}
-    page_items = [items[k] for k in page_keys if k in items]
-    page_prefixes = [k for k in page_keys if k in prefixes]
-    if page_items:
-        result["items"] = page_items
-    if page_prefixes:
-        result["prefixes"] = page_prefixes
-    if len(ordered) > page_size:
-        result["nextPageToken"] = base64.urlsafe_b64encode(page_keys[-1].encode()).decode()
-    return result
-
-
-def _decode_page_token(token: Any) -> str | None:
-    if token is None:
-        return None
-    try:
-        return base64.urlsafe_b64decode(str(token).encode()).decode()
-    except ValueError as exc:
-        raise _gcs_error(400, "Invalid pageToken", "invalid") from exc
 
 
 def _call(ctx: ConnectorContext, method: str, send: Callable[[], Any]) -> Any:
@@ -402,68 +333,8 @@ def _object_path(connector: str, args: Mapping[str, Any], bucket_arg: str, objec
     if "/" in raw:
         # Google documents that an object name with folders fails unless URL-encoded: the
         # raw slash makes the request address a different resource path.
-        raise from_api_error(_not_found(raw))
+        raise from_api_error(not_found(raw))
     return f"/storage/v1/b/{bucket}/o/{_segment(connector, object_arg, raw)}"
-
-
-def _gcs_error(code: int, message: str, reason: str, **detail: str) -> ApiError:
-    """An error in the Cloud Storage JSON API's own format (no `status`, an `errors` list)."""
-    entry = {"domain": "global", "reason": reason, "message": message, **detail}
-    return ApiError(
-        code,
-        {"error": {"code": code, "message": message, "errors": [entry]}},
-        {"Content-Type": "application/json; charset=UTF-8"},
-    )
-
-
-def _not_found(object_name: str) -> ApiError:
-    return _gcs_error(404, f"No such object: {object_name}", "notFound")
-
-
-def _metadata(client: GcsClient, path: str) -> dict[str, Any] | None:
-    try:
-        return client.request_json("GET", path)
-    except ApiError as error:
-        if error.code == 404:
-            return None
-        raise
-
-
-def _has_any(args: Mapping[str, Any], keys: tuple[str, ...]) -> bool:
-    return any(args.get(key) is not None for key in keys)
-
-
-def _check_preconditions(
-    connector: str,
-    meta: dict[str, Any] | None,
-    args: Mapping[str, Any],
-    keys: tuple[str, ...],
-    *,
-    missing: str | None = None,
-) -> None:
-    """Raise ApiError 412 unless every given precondition holds.
-
-    `missing` names the object when it must exist (read, delete, patch): a missing one is
-    then HTTP 404 before any precondition is looked at.
-    """
-    if meta is None and missing is not None:
-        raise _not_found(missing)
-    gen_match, gen_not, meta_match, meta_not = (int_arg(connector, args, k) for k in keys)
-    generation = int(meta["generation"]) if meta else None
-    metageneration = int(meta.get("metageneration", 1)) if meta else None
-    ok = True
-    if gen_match is not None:
-        ok &= (meta is None) if gen_match == 0 else (generation == gen_match)
-    if gen_not is not None:
-        ok &= meta is not None and (gen_not == 0 or generation != gen_not)
-    if meta_match is not None:
-        ok &= meta is not None and metageneration == meta_match
-    if meta_not is not None:
-        ok &= meta is None or metageneration != meta_not
-    if not ok:
-        raise _gcs_error(
-            412, _PRECONDITION_MESSAGE, "conditionNotMet", locationType="header", location="If-Match"
-        )
 
 
 def _encode_body(body: Any) -> tuple[bytes, str]:

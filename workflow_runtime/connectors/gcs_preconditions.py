@@ -1,0 +1,92 @@
+"""Cloud Storage request preconditions, checked the way Cloud Storage checks them.
+
+The emulator ignores `ifGenerationMatch` & co. on media uploads, deletes and reads, so the
+storage connectors read the object's current metadata and call `check_preconditions`
+before sending the request. A failed precondition is HTTP 412 with the JSON API's body.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from workflow_runtime.connectors.args import int_arg
+from workflow_runtime.connectors.errors import ApiError
+from workflow_runtime.connectors.gcs_client import GcsClient
+
+PRECONDITIONS = (
+    "ifGenerationMatch",
+    "ifGenerationNotMatch",
+    "ifMetagenerationMatch",
+    "ifMetagenerationNotMatch",
+)
+SOURCE_PRECONDITIONS = (
+    "ifSourceGenerationMatch",
+    "ifSourceGenerationNotMatch",
+    "ifSourceMetagenerationMatch",
+    "ifSourceMetagenerationNotMatch",
+)
+_PRECONDITION_MESSAGE = "At least one of the pre-conditions you specified did not hold."
+
+
+def gcs_error(code: int, message: str, reason: str, **detail: str) -> ApiError:
+    """An error in the Cloud Storage JSON API's own format (no `status`, an `errors` list)."""
+    entry = {"domain": "global", "reason": reason, "message": message, **detail}
+    return ApiError(
+        code,
+        {"error": {"code": code, "message": message, "errors": [entry]}},
+        {"Content-Type": "application/json; charset=UTF-8"},
+    )
+
+
+def not_found(object_name: str) -> ApiError:
+    """HTTP 404 for a missing object."""
+    return gcs_error(404, f"No such object: {object_name}", "notFound")
+
+
+def current_metadata(client: GcsClient, path: str) -> dict[str, Any] | None:
+    """The object's metadata at `path`, or None when it does not exist."""
+    try:
+        return client.request_json("GET", path)
+    except ApiError as error:
+        if error.code == 404:
+            return None
+        raise
+
+
+def has_any(args: Mapping[str, Any], keys: tuple[str, ...]) -> bool:
+    """Whether any of the precondition arguments `keys` is given."""
+    return any(args.get(key) is not None for key in keys)
+
+
+def check_preconditions(
+    connector: str,
+    meta: dict[str, Any] | None,
+    args: Mapping[str, Any],
+    keys: tuple[str, ...],
+    *,
+    missing: str | None = None,
+) -> None:
+    """Raise ApiError 412 unless every given precondition holds.
+
+    `missing` names the object when it must exist (read, delete, patch): a missing one is
+    then HTTP 404 before any precondition is looked at.
+    """
+    if meta is None and missing is not None:
+        raise not_found(missing)
+    gen_match, gen_not, meta_match, meta_not = (int_arg(connector, args, k) for k in keys)
+    generation = int(meta["generation"]) if meta else None
+    metageneration = int(meta.get("metageneration", 1)) if meta else None
+    ok = True
+    if gen_match is not None:
+        ok &= (meta is None) if gen_match == 0 else (generation == gen_match)
+    if gen_not is not None:
+        ok &= meta is not None and (gen_not == 0 or generation != gen_not)
+    if meta_match is not None:
+        ok &= meta is not None and metageneration == meta_match
+    if meta_not is not None:
+        ok &= meta is None or metageneration != meta_not
+    if not ok:
+        raise gcs_error(
+            412, _PRECONDITION_MESSAGE, "conditionNotMet", locationType="header", location="If-Match"
+        )
