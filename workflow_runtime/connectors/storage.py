@@ -7,9 +7,8 @@ semantics restored where the 1.54 binary falls short:
   `ifMetagenerationMatch`, `ifMetagenerationNotMatch`, `ifSource*` on copy/rewrite) are
   checked here against the object's current metadata, then the request is sent; a failed
   one is HTTP 412 (gcs_preconditions). The emulator ignores them on media uploads, deletes
-  and reads. The
-  check and the write are not separated by any virtual-time switch (the engine runs one
-  task at a time), so they are atomic for workflows.
+  and reads. The check and the write are not separated by any virtual-time switch (the
+  engine runs one task at a time), so they are atomic for workflows.
 - `matchGlob` is filtered here with Google's glob rules (gcs_listing, gcs_glob), with
   delimiter and paging applied to the filtered names; the emulator ignores matchGlob.
 - Object names in `object` path arguments must be URL-encoded by the workflow, as Google
