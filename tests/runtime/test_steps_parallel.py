@@ -357,3 +357,50 @@ def test_parallel_runs_are_deterministic() -> None:
 def test_concurrency_limit_must_be_positive() -> None:
     outcome = run(TWO_SLEEPERS.replace("LIMIT", "${0}"))
     assert outcome.error["tags"] == ["ValueError"]
+
+
+def test_parallel_for_schedules_like_a_worker_pool_in_virtual_time() -> None:
+    # 30 iterations of 1-3 s each, at most 4 at a time: every worker takes the next pending
+    # iteration as soon as it is free, so the end time is the list-scheduling makespan.
+    source = """
+    main:
+      steps:
+        - init:
+            assign:
+              - finish: {}
+        - fan:
+            parallel:
+              shared: [finish]
+              concurrency_limit: 4
+              for:
+                value: i
+                range: [0, 29]
+                steps:
+                  - work:
+                      call: pause
+                      args:
+                        seconds: ${i % 3 + 1}
+                  - record:
+                      assign:
+                        - finish[string(i)]: ${sys.now()}
+        - out:
+            return: ${finish}
+    pause:
+      params: [seconds]
+      steps:
+        - s:
+            call: sys.sleep
+            args:
+              seconds: ${seconds}
+    """
+    outcome = run(source)
+    workers = [0.0] * 4
+    expected_finish = {}
+    for i in range(30):
+        start = min(workers)
+        slot = workers.index(start)
+        workers[slot] = start + i % 3 + 1
+        expected_finish[str(i)] = workers[slot]
+    start_time = min(outcome.result.values()) - 1  # iteration 0 takes 1 s
+    assert {k: v - start_time for k, v in outcome.result.items()} == expected_finish
+    assert outcome.virtual_seconds == max(workers)
