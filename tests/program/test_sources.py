@@ -219,6 +219,25 @@ def test_every_gcs_body_skips_other_objects_with_a_not_a_marker_message() -> Non
         assert "status: SKIPPED" in text and "message: '${\"Not a" in text, spec.name
 
 
+@pytest.mark.parametrize("path", REAL_BODIES, ids=lambda p: p.stem)
+def test_step_names_are_unique_in_each_deployed_source(path: Path) -> None:
+    """Duplicate step names were one of the original's invalid constructs; stay clear of them."""
+    names = [
+        name for sub in yaml.safe_load(workflow_source(path)).values() for name in _step_names(sub["steps"])
+    ]
+    assert len(names) == len(set(names)), sorted(n for n in names if names.count(n) > 1)
+
+
+def test_library_step_names_are_unique_across_the_library() -> None:
+    names = [
+        name
+        for file in LIB_DIR.glob("*.yaml")
+        for sub in yaml.safe_load(file.read_text()).values()
+        for name in _step_names(sub["steps"])
+    ]
+    assert len(names) == len(set(names))
+
+
 def test_every_library_subworkflow_is_used_by_some_workflow() -> None:
     library = set()
     for file in LIB_DIR.glob("*.yaml"):
@@ -239,3 +258,25 @@ def _steps(steps: list) -> list[dict]:
             for branch in body.get("switch", []):
                 found += _steps(branch.get("steps", []))
     return found
+
+
+def _step_names(steps: list) -> list[str]:
+    """Every step name, nested ones included (switch, for, try/except, parallel branches)."""
+    names = []
+    for item in steps:
+        for name, body in item.items():
+            names.append(name)
+            names += _nested_names(body)
+    return names
+
+
+def _nested_names(value: object) -> list[str]:
+    if isinstance(value, dict):
+        found = _step_names(value["steps"]) if isinstance(value.get("steps"), list) else []
+        for key, item in value.items():
+            if key != "steps":
+                found += _nested_names(item)
+        return found
+    if isinstance(value, list):
+        return [name for item in value for name in _nested_names(item)]
+    return []
