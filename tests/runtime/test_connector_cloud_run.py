@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from workflow_runtime.connectors import lookup_connector
+from workflow_runtime.connectors.errors import ApiError
 from workflow_runtime.errors import WorkflowError
 from workflow_runtime.fakes import FakeCloudRun, Services
 from workflow_runtime.testing import connector_context
@@ -165,6 +166,15 @@ def test_region_down_with_404_is_not_retried(ctx):
     assert ctx.steps.counts.internal == 0
     ctx.services.cloud_run.set_region_up("us-central1")
     assert call(ctx, GET, name=JOB)["name"] == JOB
+
+
+def test_region_going_down_while_polling_fails_the_polls(ctx):
+    ctx.services.cloud_run.succeed("export-job", duration=100)
+    operation = call(ctx, RUN, name=JOB, connector_params={"skip_polling": True})
+    ctx.services.cloud_run.set_region_down("us-central1", code=500)
+    with pytest.raises(ApiError) as info:
+        ctx.services.cloud_run.get_operation(operation["name"], ctx.clock.now())
+    assert info.value.code == 500
 
 
 def test_other_regions_stay_available(ctx):

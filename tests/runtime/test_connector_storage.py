@@ -51,6 +51,12 @@ def test_insert_bytes_body_is_stored_raw(workflow_env):
     assert call(workflow_env, "get", object="raw.bin")["contentType"] == ("application/octet-stream")
 
 
+def test_insert_without_body_creates_an_empty_object(workflow_env):
+    meta = call(workflow_env, "insert", name="empty", uploadType="media")
+    assert meta["size"] == "0"
+    assert workflow_env.get_bytes("empty") == b""
+
+
 def test_get_metadata_without_alt(workflow_env):
     workflow_env.put_json("m.json", {"a": 1})
     meta = call(workflow_env, "get", object="m.json")

@@ -337,6 +337,8 @@ def _object_path(connector: str, args: Mapping[str, Any], bucket_arg: str, objec
 
 
 def _encode_body(body: Any) -> tuple[bytes, str]:
+    if body is None:  # no body: an empty object
+        return b"", "application/octet-stream"
     if isinstance(body, bytes):
         return body, "application/octet-stream"
     return (

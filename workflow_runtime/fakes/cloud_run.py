@@ -197,6 +197,7 @@ class FakeCloudRun:
         """operations.get for an operation returned by jobs.run."""
         for run in self.runs:
             if run.operation == name:
+                self._check_region(run.region)
                 return self._operation(run, now)
         raise api_error(404, f"Operation {name} not found")
 
