@@ -177,6 +177,15 @@ def test_region_going_down_while_polling_fails_the_polls(ctx):
     assert info.value.code == 500
 
 
+def test_outage_window_ends_at_its_virtual_time(ctx):
+    ctx.services.cloud_run.set_region_down("us-central1", until=ctx.clock.now() + 2)
+    start = ctx.clock.now()
+    assert call(ctx, GET, name=JOB)["name"] == JOB
+    # attempts at 0 s and 1 s fail, the retry at 2.25 s succeeds
+    assert ctx.steps.counts.internal == 2
+    assert ctx.clock.now() - start == pytest.approx(2.25)
+
+
 def test_other_regions_stay_available(ctx):
     ctx.services.cloud_run.set_region_down("us-central1")
     job = call(ctx, GET, name="projects/p/locations/us-east4/jobs/export-job")

@@ -7,8 +7,9 @@ from t + d on. Tests script, per job (and optionally per region):
 - outcomes, consumed in order: `succeed(duration)`, `fail(duration, message)`, or
   `raise_on_start(code, message)` (jobs.run answers that HTTP status, nothing starts);
   unscripted runs succeed after `default_duration`;
-- region availability: `set_region_down(region, code=503)` makes jobs.get and jobs.run in
-  that region answer `code` (e.g. 503 or 404) until `set_region_up(region)`.
+- region availability: `set_region_down(region, code=503, until=None)` makes every request
+  in that region answer `code` (e.g. 503 or 404) until virtual time `until` (if given) or
+  `set_region_up(region)`.
 
 Every started execution is recorded in `runs` with its overrides (container env, args,
 taskCount, timeout). Resources are shaped like the real API's Job, Execution and
@@ -73,13 +74,13 @@ class FakeCloudRun:
     # None: every job name exists; otherwise only these short job names do (others 404).
     known_jobs: set[str] | None = None
     runs: list[JobRun] = field(default_factory=list)
-    _down: dict[str, int] = field(default_factory=dict)
+    _down: dict[str, tuple[int, float | None]] = field(default_factory=dict)
     _scripts: dict[tuple[str, str | None], deque[JobOutcome]] = field(default_factory=dict)
 
     # ---- scripting -----------------------------------------------------------------
-    def set_region_down(self, region: str, code: int = 503) -> None:
-        """Make every request in `region` answer HTTP `code` (e.g. 503, 404)."""
-        self._down[region] = code
+    def set_region_down(self, region: str, code: int = 503, until: float | None = None) -> None:
+        """Make every request in `region` answer HTTP `code` (before virtual time `until`)."""
+        self._down[region] = (code, until)
 
     def set_region_up(self, region: str) -> None:
         """Undo set_region_down."""
@@ -122,7 +123,7 @@ class FakeCloudRun:
     # ---- API -----------------------------------------------------------------------
     def get_job(self, name: str, now: float) -> dict[str, Any]:
         """jobs.get: the Job resource."""
-        project, region, job = self._resolve(name)
+        project, region, job = self._resolve(name, now)
         latest = next((r for r in reversed(self.runs) if r.job == job and r.region == region), None)
         resource: dict[str, Any] = {
             "name": name,
@@ -153,7 +154,7 @@ class FakeCloudRun:
 
     def run_job(self, name: str, body: Mapping[str, Any] | None, now: float) -> dict[str, Any]:
         """jobs.run: start an execution; returns the Operation (not done yet)."""
-        project, region, job = self._resolve(name)
+        project, region, job = self._resolve(name, now)
         overrides = _validate_overrides((body or {}).get("overrides") or {})
         outcome = self._next_outcome(job, region)
         if outcome.kind == "raise":
@@ -197,7 +198,7 @@ class FakeCloudRun:
         """operations.get for an operation returned by jobs.run."""
         for run in self.runs:
             if run.operation == name:
-                self._check_region(run.region)
+                self._check_region(run.region, now)
                 return self._operation(run, now)
         raise api_error(404, f"Operation {name} not found")
 
@@ -205,14 +206,14 @@ class FakeCloudRun:
         """jobs.executions.get: the Execution resource."""
         for run in self.runs:
             if run.name == name:
-                self._check_region(run.region)
+                self._check_region(run.region, now)
                 return _execution(run, now)
         raise api_error(404, f"Resource '{name}' was not found")
 
     # ---- internals -----------------------------------------------------------------
-    def _resolve(self, name: str) -> tuple[str, str, str]:
+    def _resolve(self, name: str, now: float) -> tuple[str, str, str]:
         project, region, job = parse_job_name(name)
-        self._check_region(region)
+        self._check_region(region, now)
         if self.known_jobs is not None and job not in self.known_jobs:
             raise api_error(
                 404,
@@ -220,9 +221,9 @@ class FakeCloudRun:
             )
         return project, region, job
 
-    def _check_region(self, region: str) -> None:
-        code = self._down.get(region)
-        if code is not None:
+    def _check_region(self, region: str, now: float) -> None:
+        code, until = self._down.get(region, (None, None))
+        if code is not None and (until is None or now < until):
             raise api_error(code, f"region {region} is unavailable")
 
     def _next_outcome(self, job: str, region: str) -> JobOutcome:
