@@ -390,7 +390,12 @@ def _labels(r: _Reader, raw: Any) -> dict[str, str]:
             labels[key] = value
     room = MAX_LABELS - len(PROGRAM_LABEL_KEYS)
     if len(raw) > room:
-        r.problem("labels", f"{len(raw)} labels", f"at most {room} ({MAX_LABELS} minus the program's own)")
+        r.problem(
+            "labels",
+            raw,
+            f"at most {room} labels ({MAX_LABELS} minus the program's own)",
+            shown=f"{len(raw)} labels",
+        )
     return labels
 
 
@@ -425,9 +430,9 @@ class _Reader:
     def __init__(self) -> None:
         self.problems: list[str] = []
 
-    def problem(self, key: str, value: Any, allowed: str) -> None:
-        """Record one problem: the key, the bad value and what is allowed."""
-        self.problems.append(f"{key}: got {_show(value)}; expected {allowed}")
+    def problem(self, key: str, value: Any, allowed: str, *, shown: str | None = None) -> None:
+        """Record one problem: the key, the bad value (or `shown` instead) and what is allowed."""
+        self.problems.append(f"{key}: got {shown or _show(value)}; expected {allowed}")
 
     def section(self, raw: Mapping[str, Any], key: str) -> Mapping[str, Any]:
         """A map-valued key, checked for unknown sub-keys; {} when absent or wrong."""
