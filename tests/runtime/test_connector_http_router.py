@@ -72,3 +72,15 @@ def test_eventarc_publish_goes_to_the_bus(ctx):
     assert answer["code"] == 200
     assert ctx.services.bus.published[0].type == "t"
     assert send(ctx, "POST", url, {"jsonMessage": "{}"})["code"] == 400
+
+
+def test_delayed_answers_take_virtual_time_and_time_out(ctx):
+    router = ctx.services.http
+    router.register("GET", "https://slow.test/x", lambda req: HttpResponse(200, "ok", delay=20))
+    start = ctx.clock.now()
+    assert router.request(ctx, "GET", "https://slow.test/x", {}, None, {}, None, 30)["body"] == "ok"
+    assert ctx.clock.now() - start == 20
+    with pytest.raises(WorkflowError) as info:
+        router.request(ctx, "GET", "https://slow.test/x", {}, None, {}, None, 5)
+    assert info.value.tags == ["TimeoutError"]
+    assert ctx.clock.now() - start == 25

@@ -6,7 +6,9 @@ Content-Type and raises HttpError for codes >= 400). A URL nobody registered rai
 ConnectionFailedError, as an unreachable host would.
 
 Patterns are full URLs without the query string, where `{name}` matches one path segment
-(captured into `request.params`) and `*` matches anything (slashes included).
+(captured into `request.params`) and `*` matches anything (slashes included). A handler
+may answer `HttpResponse(..., delay=s)`: the request then takes `s` virtual seconds, and
+one slower than the request's `timeout` raises TimeoutError when the timeout expires.
 
 Built in: the Eventarc Publishing API
 (`https://eventarcpublishing.googleapis.com/v1/<bus>:publish`) goes to
@@ -52,6 +54,7 @@ class HttpResponse:
     code: int = 200
     body: Any = None
     headers: dict[str, str] = field(default_factory=dict)
+    delay: float = 0.0  # virtual seconds the request takes
 
 
 Handler = Callable[[HttpRequest], "HttpResponse | Any"]
@@ -99,7 +102,7 @@ class HttpRouter:
             match = pattern.match(base)
             if match and route_method in ("*", req.method):
                 req.params = match.groupdict()
-                return _response(handler(req))
+                return _response(_answer(ctx, req, handler(req)))
         host = urlsplit(url).hostname or url
         raise make_error(
             "ConnectionFailedError",
@@ -118,6 +121,18 @@ def _compile(pattern: str) -> re.Pattern[str]:
         else:
             out.append(re.escape(token))
     return re.compile("^" + "".join(out) + "$")
+
+
+def _answer(ctx: Any, req: HttpRequest, answer: Any) -> HttpResponse:
+    """Wrap a plain value as a 200 response; spend the response's delay on the clock."""
+    response = answer if isinstance(answer, HttpResponse) else HttpResponse(200, answer)
+    if response.delay > 0:
+        timeout = float(req.timeout) if isinstance(req.timeout, int | float) else None
+        if timeout is not None and response.delay > timeout:
+            ctx.clock.sleep(timeout)
+            raise make_error("TimeoutError", f"{req.method} {req.url} timed out after {timeout:g} s")
+        ctx.clock.sleep(response.delay)
+    return response
 
 
 def _response(answer: Any) -> dict[str, Any]:
