@@ -644,3 +644,43 @@ def test_parallel_branches_wait_for_jobs_and_children_concurrently(workflow_env,
     # Both waits overlap on the virtual clock: one 10 s wait (first poll after it at
     # 11.2587890625 s), not two in a row.
     assert result.virtual_seconds == pytest.approx(11.2587890625)
+
+
+def test_executions_run_polls_at_least_once_and_times_out(workflow_env, tmp_path):
+    instant = write(tmp_path, "instant", "main:\n  steps:\n    - r:\n        return: 1\n")
+    slow = write(
+        tmp_path,
+        "slow",
+        "main:\n  steps:\n    - s:\n        call: sys.sleep\n        args: {seconds: 100}\n",
+    )
+    caller = write(
+        tmp_path,
+        "impatient",
+        """
+        main:
+          params: [args]
+          steps:
+            - run:
+                try:
+                  call: googleapis.workflowexecutions.v1.projects.locations.workflows.executions.run
+                  args:
+                    workflow_id: ${args.target}
+                    connector_params:
+                      timeout: 10
+                  result: r
+                except:
+                  as: e
+                  steps:
+                    - report:
+                        return: ${e.tags}
+            - done:
+                return: ${r}
+    """,
+    )
+    workflow_env.deploy("instant", instant)
+    workflow_env.deploy("slow", slow)
+    quick = workflow_env.run(caller, {"target": "instant"})
+    assert quick.result == 1
+    assert quick.virtual_seconds == pytest.approx(1.0)  # one poll, 1 s after the start
+    late = workflow_env.run(caller, {"target": "slow"})
+    assert late.result == ["TimeoutError"]

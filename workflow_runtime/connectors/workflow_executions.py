@@ -22,7 +22,12 @@ import json
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from workflow_runtime.connectors.args import check_args, connector_params, string_arg
+from workflow_runtime.connectors.args import (
+    ConnectorParams,
+    check_args,
+    connector_params,
+    string_arg,
+)
 from workflow_runtime.connectors.context import ConnectorContext
 from workflow_runtime.connectors.errors import ApiError, api_error, from_api_error
 from workflow_runtime.connectors.retry import with_retries
@@ -78,8 +83,8 @@ def executions_run(ctx: ConnectorContext, args: Mapping[str, Any]) -> Any:
     record = _request(
         ctx, "POST", lambda: executions.run_now(runtime, project, location, workflow, argument, start)
     )
-    _bill_polls(ctx, start, record.ended_at, params.initial_delay, params.multiplier, params.max_delay)
-    if ctx.clock.now() - start > params.timeout:
+    finished = record.ended_at if record.ended_at is not None else ctx.clock.now()
+    if not _poll_until(ctx, start, finished, params):
         raise make_error(
             "TimeoutError",
             f"{connector}: execution {record.name} did not finish within "
@@ -110,26 +115,24 @@ CONNECTORS: dict[str, Callable[[ConnectorContext, Mapping[str, Any]], Any]] = {
 }
 
 
-def _bill_polls(
-    ctx: ConnectorContext,
-    start: float,
-    end: float | None,
-    delay: float,
-    multiplier: float,
-    max_delay: float,
-) -> None:
-    """Advance to the first poll at or after `end` and bill every poll up to it."""
-    end = ctx.clock.now() if end is None else end
-    poll_at = start
-    polls = 0
-    while True:
-        poll_at += delay
+def _poll_until(ctx: ConnectorContext, start: float, finished: float, params: ConnectorParams) -> bool:
+    """Replay the connector's polls of an execution that ended at `finished`.
+
+    The child already ran (on this clock); this bills every poll the caller would have
+    made (at least one) and resumes the caller at its first poll at or after `finished`,
+    or at the deadline: False when the deadline came first (the call times out). A child
+    that outlived the deadline has already moved the clock past it; the caller resumes
+    then.
+    """
+    deadline = start + params.timeout
+    poll_at, delay, polls = start, params.initial_delay, 0
+    while polls == 0 or (poll_at < finished and poll_at < deadline):
+        poll_at = min(poll_at + delay, deadline)
         polls += 1
-        if poll_at >= end:
-            break
-        delay = min(delay * multiplier, max_delay)
+        delay = min(delay * params.multiplier, params.max_delay)
     ctx.clock.sleep(max(0.0, poll_at - ctx.clock.now()))
     ctx.steps.internal(polls)
+    return poll_at >= finished
 
 
 def _encode_argument(connector: str, argument: Any) -> str:
