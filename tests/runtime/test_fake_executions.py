@@ -100,3 +100,14 @@ def test_catalog_must_have_a_workflows_map(tmp_path):
     bad.write_text("workflow: []\n")
     with pytest.raises(DeploymentError, match="workflows"):
         Deployment.from_catalog(bad)
+
+
+def test_bytes_in_results_are_base64_like_googles_execution_output(tmp_path):
+    deployment = deployment_with(
+        tmp_path, b='main:\n  steps:\n    - r:\n        return: ${text.encode("hi")}\n'
+    )
+    services = Services.for_deployment(deployment)
+    record = services.executions.enqueue("p", "l", "b", None, 0.0, "create")
+    services.executions.drain(Runtime(services=services))
+    assert record.result == b"hi"
+    assert json.loads(services.executions.get(record.name)["result"]) == "aGk="

@@ -96,7 +96,8 @@ def executions_run(ctx: ConnectorContext, args: Mapping[str, Any]) -> Any:
             f"{connector}: execution {record.name} failed",
             execution=record.resource(),
         )
-    return json.loads(json.dumps(record.result))
+    # The result travels back as JSON text, as from the real API (bytes become base64).
+    return json.loads(record.resource()["result"])
 
 
 def executions_get(ctx: ConnectorContext, args: Mapping[str, Any]) -> Any:

@@ -16,6 +16,7 @@ result or error).
 
 from __future__ import annotations
 
+import base64
 import json
 from collections import deque
 from dataclasses import dataclass
@@ -46,12 +47,11 @@ class ExecutionRecord:
 
     def resource(self) -> dict[str, Any]:
         """The Execution resource, as executions.get / create return it."""
-        project_location, _, _ = self.name.partition("/workflows/")
         resource: dict[str, Any] = {
             "name": self.name,
             "startTime": rfc3339(self.created_at),
             "state": self.state,
-            "argument": json.dumps(self.argument, separators=(",", ":")),
+            "argument": _json(self.argument),
             "workflowRevisionId": "000001-000",
             "callLogLevel": "CALL_LOG_LEVEL_UNSPECIFIED",
             "labels": {},
@@ -60,11 +60,11 @@ class ExecutionRecord:
             resource["endTime"] = rfc3339(self.ended_at)
             resource["duration"] = f"{self.ended_at - self.created_at:.3f}s"
         if self.state == "SUCCEEDED":
-            resource["result"] = json.dumps(self.result, separators=(",", ":"))
+            resource["result"] = _json(self.result)
         if self.state == "FAILED":
             resource["error"] = {
-                "payload": json.dumps(self.error, separators=(",", ":")),
-                "context": f"{project_location} execution failed",
+                "payload": _json(self.error),
+                "context": f"{self.workflow}: the execution raised an uncaught error",
             }
         return resource
 
@@ -157,3 +157,14 @@ class FakeWorkflowExecutions:
         record.result = outcome.result
         record.error = outcome.error
         record.ended_at = runtime.clock.now()
+
+
+def _json(value: Any) -> str:
+    """Compact JSON as the API returns it; bytes as base64, like Google's execution output."""
+    return json.dumps(value, separators=(",", ":"), default=_bytes_as_base64)
+
+
+def _bytes_as_base64(value: Any) -> str:
+    if isinstance(value, bytes):
+        return base64.b64encode(value).decode("ascii")
+    raise TypeError(f"not a Workflows value: {type(value).__name__}")
