@@ -34,7 +34,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point; returns the exit code."""
     args = _parser().parse_args(argv)
     if args.command == "check":
-        return _check(args.files)
+        return _check(args.files, library_files(args.lib))
     return _run(args)
 
 
@@ -46,6 +46,7 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--data", default=None, help="the runtime argument, as JSON")
     run.add_argument("--env", action="append", default=[], metavar="NAME=VALUE", help="user env var")
     run.add_argument("--stats", type=Path, default=None, help="write step counts here")
+    _add_lib_option(run)
     run.add_argument(
         "--catalog",
         type=Path,
@@ -55,11 +56,31 @@ def _parser() -> argparse.ArgumentParser:
     )
     check = commands.add_parser("check", help="validate workflows without running them")
     check.add_argument("files", nargs="+", type=Path)
+    _add_lib_option(check)
     return parser
 
 
-def _check(files: list[Path]) -> int:
-    runtime = Runtime()
+def _add_lib_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--lib",
+        action="append",
+        default=[],
+        type=Path,
+        metavar="PATH",
+        help="shared subworkflows merged into every workflow: a YAML file, or a folder of them",
+    )
+
+
+def library_files(paths: list[Path]) -> list[Path]:
+    """The YAML files named by --lib options (a folder stands for its *.yaml files)."""
+    files: list[Path] = []
+    for path in paths:
+        files.extend(sorted(path.glob("*.yaml")) if path.is_dir() else [path])
+    return files
+
+
+def _check(files: list[Path], library: list[Path]) -> int:
+    runtime = Runtime(library=library)
     status = EXIT_OK
     for file in files:
         try:
@@ -68,7 +89,7 @@ def _check(files: list[Path]) -> int:
             print(error, file=sys.stderr)
             status = EXIT_INVALID
         except OSError as error:
-            print(f"{file}:1: cannot read: {error.strerror}", file=sys.stderr)
+            print(f"{error.filename or file}:1: cannot read: {error.strerror}", file=sys.stderr)
             status = EXIT_INVALID
     return status
 
@@ -89,14 +110,14 @@ def _run(args: argparse.Namespace) -> int:
     except (ValueError, OSError) as error:  # a bad STORAGE_EMULATOR_HOST or catalog
         print(str(error), file=sys.stderr)
         return EXIT_INVALID
-    runtime = Runtime(services=services, env=env)
+    runtime = Runtime(services=services, env=env, library=library_files(args.lib))
     try:
         workflow = runtime.load(args.file)
     except WorkflowDefinitionError as error:
         print(error, file=sys.stderr)
         return EXIT_INVALID
     except OSError as error:
-        print(f"{args.file}:1: cannot read: {error.strerror}", file=sys.stderr)
+        print(f"{error.filename or args.file}:1: cannot read: {error.strerror}", file=sys.stderr)
         return EXIT_INVALID
     result = runtime.run(workflow, argument)
     # Executions the workflow queued (executions.create, published events) run afterwards,

@@ -211,3 +211,55 @@ def test_run_also_runs_the_executions_the_workflow_queued(
     assert json.loads(capsys.readouterr().out) == "ACTIVE"
     (record,) = built[0].executions.records
     assert (record.workflow, record.state, record.result) == ("child", "SUCCEEDED", 2)
+
+
+LIB = """\
+shout:
+  params: [text]
+  steps:
+    - up:
+        return: ${text.to_upper(text) + "!"}
+"""
+
+
+def test_lib_subworkflows_are_merged_into_the_workflow(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    lib_dir = tmp_path / "lib"
+    lib_dir.mkdir()
+    (lib_dir / "text.yaml").write_text(LIB, encoding="utf-8")
+    wf = tmp_path / "wf.yaml"
+    wf.write_text('main:\n  steps:\n    - r:\n        return: ${shout("hi")}\n', encoding="utf-8")
+    assert main(["run", str(wf), "--lib", str(lib_dir)]) == 0
+    assert json.loads(capsys.readouterr().out) == "HI!"
+    assert main(["check", str(wf)]) == 2  # without the library `shout` is unknown
+    assert "shout" in capsys.readouterr().err
+
+
+def test_errors_inside_a_library_name_the_library_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    lib = tmp_path / "lib.yaml"
+    lib.write_text(LIB.replace("text.to_upper", "text.to_uper"), encoding="utf-8")
+    wf = tmp_path / "wf.yaml"
+    wf.write_text("- r:\n    return: 1\n", encoding="utf-8")
+    assert main(["check", "--lib", str(lib), str(wf)]) == 2
+    assert capsys.readouterr().err.startswith(f"{lib}:5: step 'up': unknown function 'text.to_uper'")
+
+
+def test_a_subworkflow_defined_in_both_the_workflow_and_the_library_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    lib = tmp_path / "lib.yaml"
+    lib.write_text(LIB, encoding="utf-8")
+    wf = tmp_path / "wf.yaml"
+    wf.write_text("main:\n  steps:\n    - r:\n        return: 1\n" + LIB, encoding="utf-8")
+    assert main(["check", "--lib", str(lib), str(wf)]) == 2
+    assert capsys.readouterr().err.startswith(f"{lib}:1: subworkflow 'shout' is also defined in {wf}")
+
+
+def test_the_projects_workflows_are_valid_with_their_library(capsys: pytest.CaptureFixture[str]) -> None:
+    root = Path(__file__).resolve().parents[2] / "workflows"
+    files = [str(p) for p in sorted(root.glob("*.yaml")) if p.name != "catalog.yaml"]
+    assert files, "no workflows found"
+    assert main(["check", "--lib", str(root / "lib"), *files]) == 0, capsys.readouterr().err

@@ -5,7 +5,7 @@ Every rejection is a WorkflowDefinitionError naming the file, the line and the s
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, fields, is_dataclass
 from typing import Any
 
@@ -68,31 +68,58 @@ class Compiler:
 
     # --- top level -------------------------------------------------------------------
 
-    def compile(self, raw: Any) -> m.Workflow:
-        """Compile the whole document."""
-        if isinstance(raw, LineList):
+    def compile(self, raw: Any, library: Sequence[tuple[str, Any]] = ()) -> m.Workflow:
+        """Compile the whole document, plus the subworkflows of `library` (file, map) pairs.
+
+        A library is how shared subworkflows reach several workflows (Workflows itself has
+        no imports): each library file is a map of subworkflows, merged in before
+        validation. A name defined twice is an error naming both files.
+        """
+        main_file = self.file
+        definitions = self._definitions(raw)
+        origin = dict.fromkeys(definitions, main_file)
+        for lib_file, lib_raw in library:
+            self.file = lib_file
+            if not isinstance(lib_raw, LineDict):
+                raise self.fail(1, "a library file is a map of subworkflows")
+            for name, entry in self._definitions(lib_raw, needs_main=False).items():
+                if name in definitions:
+                    raise self.fail(
+                        entry[0],
+                        f"subworkflow '{name}' is also defined in {origin[name]}; rename one of them",
+                    )
+                definitions[name] = entry
+                origin[name] = lib_file
+        for name, (line, body) in definitions.items():
+            self.file = origin[name]
+            self.subworkflows[name] = self._params(name, line, body)
+        subs = {}
+        for name, (line, body) in definitions.items():
+            self.file = origin[name]
+            subs[name] = self._subworkflow(name, line, body)
+            check_parallel_writes(subs[name], self.fail)
+        self.file = main_file
+        return m.Workflow(main_file, self.name, subs)
+
+    def _definitions(self, raw: Any, *, needs_main: bool = True) -> dict[str, tuple[int, LineDict]]:
+        """name -> (line, body) of each subworkflow of a document."""
+        if isinstance(raw, LineList) and needs_main:
             # A bare list of steps is the body of `main`.
             body = LineDict(steps=raw)
             body.line = raw.line
             body.key_lines = {"steps": raw.line}
-            definitions = {"main": (raw.line, body)}
-        elif isinstance(raw, LineDict):
-            definitions = {}
-            for key, value in raw.items():
-                line = raw.key_lines[key]
-                if not isinstance(value, LineDict):
-                    raise self.fail(line, f"subworkflow '{key}' must be a map with 'steps'")
-                definitions[key] = (line, value)
-            if "main" not in definitions:
-                raise self.fail(raw.line, "workflow has no 'main' subworkflow")
-        else:
+            return {"main": (raw.line, body)}
+        if not isinstance(raw, LineDict):
             raise self.fail(1, "a workflow is a list of steps or a map of subworkflows")
-        for name, (line, body) in definitions.items():
-            self.subworkflows[name] = self._params(name, line, body)
-        subs = {name: self._subworkflow(name, line, body) for name, (line, body) in definitions.items()}
-        for sub in subs.values():
-            check_parallel_writes(sub, self.fail)
-        return m.Workflow(self.file, self.name, subs)
+        definitions = {}
+        for key, value in raw.items():
+            line = raw.key_lines[key]
+            if not isinstance(value, LineDict):
+                raise self.fail(line, f"subworkflow '{key}' must be a map with 'steps'")
+            definitions[key] = (line, value)
+        if needs_main and "main" not in definitions:
+            raise self.fail(raw.line, "workflow has no 'main' subworkflow")
+        return definitions
 
     def _params(self, name: str, line: int, body: LineDict) -> tuple[list[tuple[str, Any]], set[str]]:
         unknown = set(body) - {"params", "steps"}

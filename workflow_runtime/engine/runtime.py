@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import random
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +34,7 @@ class Runtime:
         limits: Limits | None = None,
         project_number: str = "123456789012",
         service_account: str | None = None,
+        library: Sequence[str | Path] = (),
     ) -> None:
         self.services = services
         self.env = check_user_env(env or {})
@@ -44,6 +45,8 @@ class Runtime:
         # The default compute service account, which executions use unless told otherwise.
         self.service_account = service_account or f"{project_number}-compute@developer.gserviceaccount.com"
         self.limits = limits or Limits()
+        # Shared subworkflow files merged into every workflow this runtime loads.
+        self.library = [Path(p) for p in library]
         self._executions = 0
 
     def load(self, path_or_text: str | Path, *, name: str | None = None) -> Workflow:
@@ -52,7 +55,8 @@ class Runtime:
         if name is None:
             name = Path(file).stem if file != "<string>" else "workflow"
         raw = parse_document(file, text)
-        return Compiler(file, name, self.limits).compile(raw)
+        library = [(str(p), parse_document(str(p), p.read_text(encoding="utf-8"))) for p in self.library]
+        return Compiler(file, name, self.limits).compile(raw, library)
 
     def run(
         self,
