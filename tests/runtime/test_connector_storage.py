@@ -57,6 +57,12 @@ def test_insert_without_body_creates_an_empty_object(workflow_env):
     assert workflow_env.get_bytes("empty") == b""
 
 
+def test_body_that_is_not_json_is_a_type_error(workflow_env):
+    error = raises(workflow_env, "insert", name="x", uploadType="media", body={"b": b"\x00"})
+    assert error["tags"] == ["TypeError"]
+    assert not workflow_env.exists("x")
+
+
 def test_get_metadata_without_alt(workflow_env):
     workflow_env.put_json("m.json", {"a": 1})
     meta = call(workflow_env, "get", object="m.json")

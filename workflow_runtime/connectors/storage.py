@@ -104,7 +104,7 @@ def objects_insert(ctx: ConnectorContext, args: Mapping[str, Any]) -> Any:
         )
     bucket = _segment(name, "bucket", string_arg(name, args, "bucket"))
     object_name = string_arg(name, args, "name") or ""
-    data, content_type = _encode_body(args.get("body"))
+    data, content_type = _encode_body(name, args.get("body"))
     meta_path = f"/storage/v1/b/{bucket}/o/{quote(object_name, safe='%')}"
 
     def send() -> Any:
@@ -336,15 +336,20 @@ def _object_path(connector: str, args: Mapping[str, Any], bucket_arg: str, objec
     return f"/storage/v1/b/{bucket}/o/{_segment(connector, object_arg, raw)}"
 
 
-def _encode_body(body: Any) -> tuple[bytes, str]:
+def _encode_body(connector: str, body: Any) -> tuple[bytes, str]:
     if body is None:  # no body: an empty object
         return b"", "application/octet-stream"
     if isinstance(body, bytes):
         return body, "application/octet-stream"
-    return (
-        json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode(),
-        "application/json",
-    )
+    try:
+        text = json.dumps(body, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+    except (TypeError, ValueError):
+        raise make_error(
+            "TypeError",
+            f"{connector}: body cannot be sent as JSON (it holds bytes or a function); "
+            "upload bytes on their own or encode them with base64.encode",
+        ) from None
+    return text.encode(), "application/json"
 
 
 def _media_value(response: RawResponse) -> Any:
