@@ -128,8 +128,20 @@ def test_timeout_override_shorter_than_the_job_fails_it(ctx):
     assert "timeout" in error["operation"]["error"]["message"]
 
 
-def test_unknown_override_field_is_http_400(ctx):
-    error = fail(ctx, RUN, name=JOB, body={"overrides": {"envs": []}})
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {"envs": []},
+        {"taskCount": "three"},
+        {"taskCount": 0},
+        {"timeout": "ten minutes"},
+        {"containerOverrides": {"env": []}},
+        {"containerOverrides": [{"args": "--fast"}]},
+        {"containerOverrides": [{"env": [{"value": "no name"}]}]},
+    ],
+)
+def test_invalid_overrides_are_http_400(ctx, overrides):
+    error = fail(ctx, RUN, name=JOB, body={"overrides": overrides})
     assert error["code"] == 400
     assert ctx.services.cloud_run.runs == []
 

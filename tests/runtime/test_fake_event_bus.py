@@ -103,6 +103,7 @@ def test_unrouted_types_are_recorded_but_start_nothing(bus):
         ({"jsonMessage": {"id": "1"}}, "JSON string"),
         ({"jsonMessage": "{not json"}, "not valid JSON"),
         ({"avroMessage": "AAAA"}, "avroMessage"),
+        ({"jsonMessage": json.dumps({**event(), "data_base64": "@@"})}, "base64"),
         ({}, "exactly one"),
         ({"jsonMessage": "{}", "protoMessage": {}}, "exactly one"),
     ],

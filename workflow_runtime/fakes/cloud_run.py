@@ -293,7 +293,10 @@ def _validate_overrides(overrides: Any) -> dict[str, Any]:
             f"Invalid JSON payload received. Unknown name {sorted(unknown)[0]!r} at "
             "'overrides': Cannot find field.",
         )
-    for container in overrides.get("containerOverrides", []):
+    containers = overrides.get("containerOverrides", [])
+    if not isinstance(containers, list):
+        raise api_error(400, "containerOverrides must be a list")
+    for container in containers:
         if not isinstance(container, Mapping) or set(container) - _CONTAINER_OVERRIDE_KEYS:
             raise api_error(
                 400,
@@ -303,6 +306,12 @@ def _validate_overrides(overrides: Any) -> dict[str, Any]:
         for env in container.get("env", []):
             if not isinstance(env, Mapping) or not isinstance(env.get("name"), str):
                 raise api_error(400, f"Invalid env entry {env!r}; expected {{name: ..., value: ...}}")
+        arguments = container.get("args", [])
+        if not isinstance(arguments, list) or not all(isinstance(a, str) for a in arguments):
+            raise api_error(400, f"Invalid args {arguments!r}; expected a list of strings")
+    task_count = overrides.get("taskCount", 1)
+    if isinstance(task_count, bool) or not isinstance(task_count, int) or task_count < 1:
+        raise api_error(400, f"Invalid taskCount {task_count!r}; expected a positive integer")
     timeout = overrides.get("timeout")
     if timeout is not None and _seconds(timeout) is None:
         raise api_error(400, f"Invalid duration {timeout!r}; expected e.g. '600s'")

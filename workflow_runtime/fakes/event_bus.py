@@ -103,7 +103,7 @@ def _cloud_event(body: Any) -> dict[str, Any]:
     if event["specversion"] != "1.0":
         raise _bad_request(f"unsupported CloudEvents specversion {event['specversion']!r}")
     if "data_base64" in event:
-        event["data"] = _decode_data(base64.b64decode(event.pop("data_base64")), event)
+        event["data"] = _decode_data(_base64(event.pop("data_base64")), event)
     return event
 
 
@@ -122,7 +122,7 @@ def _from_proto(proto: Any) -> dict[str, Any]:
     if "textData" in proto:
         event["data"] = _decode_data(str(proto["textData"]).encode(), event)
     elif "binaryData" in proto:
-        event["data"] = _decode_data(base64.b64decode(proto["binaryData"]), event)
+        event["data"] = _decode_data(_base64(proto["binaryData"]), event)
     return event
 
 
@@ -134,6 +134,13 @@ def _decode_data(raw: bytes, event: Mapping[str, Any]) -> Any:
         except ValueError:
             raise _bad_request("event data is not valid JSON but datacontenttype says JSON") from None
     return raw.decode("utf-8", errors="replace")
+
+
+def _base64(text: Any) -> bytes:
+    try:
+        return base64.b64decode(str(text), validate=True)
+    except ValueError:
+        raise _bad_request(f"event data is not valid base64: {str(text)[:40]!r}") from None
 
 
 def _bad_request(message: str) -> ApiError:
