@@ -321,3 +321,13 @@ def test_unreachable_emulator_retries_then_raises_connection_failed(workflow_env
     # GET: idempotent policy, 5 retries after 1, 1.25, 1.5625, 1.953125, 2.44140625 s.
     assert ctx.steps.counts.internal == 5
     assert ctx.clock.now() - start == pytest.approx(8.20703125)
+
+
+def test_names_with_spaces_plus_and_unicode(workflow_env):
+    name = "scenes/s 1/ä+b.json"
+    call(workflow_env, "insert", name=name, uploadType="media", body={"ok": 1})
+    assert workflow_env.list() == [name]
+    encoded = "scenes%2Fs%201%2F%C3%A4%2Bb.json"  # what text.url_encode gives
+    assert call(workflow_env, "get", object=encoded, alt="media") == {"ok": 1}
+    listing = call(workflow_env, "list", matchGlob="scenes/*/*.json")
+    assert [item["name"] for item in listing["items"]] == [name]
