@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import textwrap
 import time
@@ -440,3 +441,24 @@ def test_connector_calls_get_the_resolved_args_and_the_call_context(monkeypatch:
     ctx = seen[0]
     assert ctx.env["GOOGLE_CLOUD_PROJECT_ID"] == "p1"
     assert isinstance(ctx.runtime, Runtime)
+
+
+def test_memory_accounting_of_path_assignments_is_exact() -> None:
+    source = """
+    - a:
+        assign:
+          - m: {}
+          - m.a: "xyz"
+          - m["b"]: [1, 2]
+          - m.c.d: 5
+          - m.a: "longer value"
+          - l: [1, 2, 3]
+          - l[1]: "two"
+    - done:
+        return: ${[m, l]}
+    """
+    m, lst = run(source).result
+    exact = len(json.dumps(m, separators=(",", ":"))) + len(json.dumps(lst, separators=(",", ":")))
+    assert run(source, limits=Limits(max_variables_bytes=exact)).state == "SUCCEEDED"
+    over = run(source, limits=Limits(max_variables_bytes=exact - 1))
+    assert over.error["tags"] == ["ResourceLimitError"]

@@ -92,7 +92,11 @@ class VirtualClock:
         try:
             yield
         finally:
+            # Normally every task has finished here (parallel steps join theirs). After a
+            # bug left some blocked, forget them so they never run in a later execution.
             self._current = None
+            self._ready.clear()
+            self._sleepers.clear()
 
     def spawn(self, name: str, fn: Callable[[], None]) -> Task:
         """Create a task running `fn`; it starts when the running task blocks."""

@@ -11,7 +11,7 @@ from workflow_runtime.engine.context import CallContext
 from workflow_runtime.engine.functions import lookup_builtin, lookup_connector
 from workflow_runtime.engine.http_builtins import is_internal_url
 from workflow_runtime.engine.retry import run_with_retry
-from workflow_runtime.engine.scopes import Frame
+from workflow_runtime.engine.scopes import Frame, json_size
 from workflow_runtime.errors import WorkflowError, make_error
 from workflow_runtime.expressions import FunctionRef, resolve, type_name
 from workflow_runtime.expressions.ast import Attribute, Expr, Index, Name
@@ -209,16 +209,25 @@ class Execution:
         assert isinstance(node, Name)  # the compiler only lets such targets through
         path.reverse()
         root = _copy_container(frame.get_variable(node.name))
+        # The root's new size from the old one and the change at the leaf, so a loop
+        # filling a big map does not re-measure the whole map at every step.
+        size = frame.size_of(node.name) + json_size(value)
         container = root
         for key in path[:-1]:
             if isinstance(container, dict) and isinstance(key, str) and key not in container:
                 child: Any = {}
+                size += _entry_size(container, key) + 2
             else:
                 child = _copy_container(_item(container, key))
             _set_item(container, key, child)
             container = child
-        _set_item(container, path[-1], value)
-        frame.set(node.name, root)
+        leaf = path[-1]
+        if isinstance(container, dict) and isinstance(leaf, str) and leaf not in container:
+            size += _entry_size(container, leaf)
+        elif isinstance(container, dict | list):
+            size -= json_size(_item(container, leaf))
+        _set_item(container, leaf, value)
+        frame.set(node.name, root, size)
 
     def _call(self, step: m.CallStep, frame: Frame) -> Control:
         args = resolve(step.args, frame) if step.args is not None else {}
@@ -378,6 +387,11 @@ def _check_index(container: list, key: Any) -> None:
         raise make_error("TypeError", f"list index must be an int, got {type_name(key)}")
     if not 0 <= key < len(container):
         raise make_error("IndexError", f"list index {key} out of range (list has {len(container)} elements)")
+
+
+def _entry_size(container: dict, key: str) -> int:
+    """JSON bytes a new map entry adds besides its value: quoted key, colon, comma."""
+    return len(key) + 3 + (1 if container else 0)
 
 
 def _copy_container(value: Any) -> Any:

@@ -73,24 +73,37 @@ class Frame:
             parallel_depth=self.parallel_depth + (1 if parallel else 0),
         )
 
-    def set(self, name: str, value: Any) -> None:
-        """Assign `name`: in place where it exists and is writable, else in this frame."""
+    def set(self, name: str, value: Any, size: int | None = None) -> None:
+        """Assign `name`: in place where it exists and is writable, else in this frame.
+
+        `size` is the value's JSON size when the caller already knows it.
+        """
         frame: Frame | None = self
         while frame is not None:
             if name in frame.vars:
-                frame.define(name, value)
+                frame.define(name, value, size)
                 return
             if frame.shared is not None and name not in frame.shared:
                 break
             frame = frame.parent
-        self.define(name, value)
+        self.define(name, value, size)
 
-    def define(self, name: str, value: Any) -> None:
+    def define(self, name: str, value: Any, size: int | None = None) -> None:
         """Create or overwrite `name` in this very frame."""
         self.vars[name] = value
-        size = json_size(value)
+        if size is None:
+            size = json_size(value)
         self.total += size - self.sizes.get(name, 0)
         self.sizes[name] = size
+
+    def size_of(self, name: str) -> int:
+        """The recorded JSON size of the visible variable `name`."""
+        frame: Frame | None = self
+        while frame is not None:
+            if name in frame.vars:
+                return frame.sizes[name]
+            frame = frame.parent
+        raise make_error("KeyError", f"variable not found: {name}")
 
     # --- EvalContext -----------------------------------------------------------------
 
