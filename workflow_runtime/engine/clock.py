@@ -141,8 +141,10 @@ class VirtualClock:
         self._switch(task, wait=False)
 
     def _pick_next(self) -> Task:
-        if self._ready:
-            return self._ready.popleft()
+        while self._ready:
+            task = self._ready.popleft()
+            if not task.done:  # a task that failed while waiting may still be queued
+                return task
         if self._sleepers:
             when, _, task = heapq.heappop(self._sleepers)
             self._now = max(self._now, when)
