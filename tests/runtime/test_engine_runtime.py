@@ -462,3 +462,33 @@ def test_memory_accounting_of_path_assignments_is_exact() -> None:
     assert run(source, limits=Limits(max_variables_bytes=exact)).state == "SUCCEEDED"
     over = run(source, limits=Limits(max_variables_bytes=exact - 1))
     assert over.error["tags"] == ["ResourceLimitError"]
+
+
+def test_explicit_step_ordering_sample_from_the_jumps_page() -> None:
+    # Google's jumps sample: steps run first -> second -> third, not in source order.
+    ok = {"code": 200, "headers": {}, "body": None}
+    urls = [f"https://www.somewhere.com/call{x}" for x in "ABC"]
+    http = FakeHttp({("GET", url): ok for url in urls})
+    outcome = run(
+        """
+        - first_step:
+            call: http.get
+            args:
+              url: https://www.somewhere.com/callA
+            next: second_step
+        - third_step:
+            call: http.get
+            args:
+              url: https://www.somewhere.com/callB
+            next: end
+        - second_step:
+            call: http.get
+            args:
+              url: https://www.somewhere.com/callC
+            next: third_step
+        """,
+        services=FakeServices(http),
+    )
+    assert outcome.state == "SUCCEEDED"
+    assert [r["url"] for r in http.requests] == [urls[0], urls[2], urls[1]]
+    assert (outcome.steps.internal, outcome.steps.external) == (0, 3)
