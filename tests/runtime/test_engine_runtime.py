@@ -141,7 +141,7 @@ class FakeHttp:
 class FakeServices:
     """Only the `http` service."""
 
-    http: FakeHttp
+    http: Any
 
 
 HTTP_WORKFLOW = """
@@ -492,3 +492,64 @@ def test_explicit_step_ordering_sample_from_the_jumps_page() -> None:
     assert outcome.state == "SUCCEEDED"
     assert [r["url"] for r in http.requests] == [urls[0], urls[2], urls[1]]
     assert (outcome.steps.internal, outcome.steps.external) == (0, 3)
+
+
+@dataclass
+class ScriptedHttp:
+    """Answers every request with the next code of a script (and records the time)."""
+
+    codes: list[int]
+    clock_times: list[float] = field(default_factory=list)
+
+    def request(self, ctx: Any, method: str, url: str, *rest: Any) -> dict[str, Any]:
+        self.clock_times.append(ctx.clock.now())
+        return {
+            "code": self.codes.pop(0),
+            "headers": {"Content-Type": "application/json"},
+            "body": b'{"ok": 1}',
+        }
+
+
+CUSTOM_PREDICATE = """
+main:
+  steps:
+    - read_item:
+        try:
+          call: http.get
+          args:
+            url: https://example.com/someapi
+            auth:
+              type: OIDC
+          result: api_response
+        retry:
+          predicate: ${custom_predicate}
+          max_retries: 5
+          backoff:
+            initial_delay: 2
+            max_delay: 60
+            multiplier: 2
+    - done:
+        return: ${api_response.body}
+custom_predicate:
+  params: [e]
+  steps:
+    - what_to_repeat:
+        switch:
+          - condition: ${e.code == 500}
+            return: true
+    - otherwise:
+        return: false
+"""
+
+
+def test_custom_retry_predicate_sample_from_the_retry_page() -> None:
+    http = ScriptedHttp([500, 500, 200])
+    outcome = run(CUSTOM_PREDICATE, services=FakeServices(http))
+    assert outcome.result == {"ok": 1}
+    start = http.clock_times[0]
+    assert [t - start for t in http.clock_times] == [0, 2, 6]
+    refused = ScriptedHttp([404])
+    failed = run(CUSTOM_PREDICATE, services=FakeServices(refused))
+    assert failed.error["code"] == 404
+    assert failed.error["tags"] == ["HttpError"]
+    assert len(refused.clock_times) == 1
