@@ -10,6 +10,8 @@ from workflow_runtime.engine.accounting import Limits
 from workflow_runtime.engine.context import CallContext
 from workflow_runtime.engine.functions import lookup_builtin, lookup_connector
 from workflow_runtime.engine.http_builtins import is_internal_url
+from workflow_runtime.engine.loops import loop_items
+from workflow_runtime.engine.parallel import run_parallel
 from workflow_runtime.engine.retry import run_with_retry
 from workflow_runtime.engine.scopes import Frame, json_size
 from workflow_runtime.errors import WorkflowError, make_error
@@ -51,8 +53,6 @@ BREAK = _Signal("break")
 CONTINUE = _Signal("continue")
 Control = Return | Jump | _Signal | None
 
-_END = Return(None)
-
 
 def next_control(target: str) -> Control:
     """The control signal of a `next:` value."""
@@ -84,9 +84,6 @@ class Execution:
             m.TryStep: self._try,
             m.Step: _no_op,
         }
-        # Imported here: parallel needs this module's signals (import cycle otherwise).
-        from workflow_runtime.engine.parallel import run_parallel
-
         self._handlers[m.ParallelStep] = lambda step, frame: run_parallel(self, step, frame)
 
     # --- entry points ----------------------------------------------------------------
@@ -330,33 +327,6 @@ def _positional_url(function: str, args: list[Any]) -> Any:
     """The URL among positional http.* args (http.request takes the method first)."""
     position = 1 if function == "http.request" else 0
     return args[position] if len(args) > position else None
-
-
-def loop_items(loop: m.ForLoop, frame: Frame) -> list[tuple[int, Any]]:
-    """(index, value) pairs of a for loop's `in` list or inclusive `range`."""
-    if loop.items is not None:
-        items = resolve(loop.items, frame)
-        if not isinstance(items, list):
-            raise make_error(
-                "TypeError",
-                f"for: 'in' must be a list, got {type_name(items)} (use keys(map) for a map)",
-            )
-        return list(enumerate(items))
-    assert loop.range is not None
-    bounds = resolve(loop.range, frame)
-    if (
-        not isinstance(bounds, list)
-        or len(bounds) != 2
-        or not all(isinstance(b, int | float) and not isinstance(b, bool) for b in bounds)
-    ):
-        raise make_error("TypeError", "for: 'range' must be [start, end] of numbers")
-    start, end = bounds
-    values: list[Any] = []
-    current = start
-    while current <= end:
-        values.append(current)
-        current = current + 1
-    return list(enumerate(values))
 
 
 def _item(container: Any, key: Any) -> Any:

@@ -12,7 +12,7 @@ from collections import deque
 from typing import TYPE_CHECKING, Any
 
 from workflow_runtime.engine import model as m
-from workflow_runtime.engine.executor import loop_items
+from workflow_runtime.engine.loops import loop_items
 from workflow_runtime.errors import WorkflowError, make_error
 from workflow_runtime.expressions import resolve, type_name
 
