@@ -361,6 +361,12 @@ def test_json_workflows_load_and_report_lines(tmp_path: Path) -> None:
     assert caught.value.line == 3
 
 
+def test_json_indented_with_tabs_loads(tmp_path: Path) -> None:
+    path = tmp_path / "tabs.json"
+    path.write_text('[\n\t{"a": {\n\t\t"return": "${1 + 1}"\n\t}}\n]\n', encoding="utf-8")
+    assert Runtime().run(path).result == 2
+
+
 def test_a_valid_workflow_with_every_construct_loads() -> None:
     workflow = Runtime().load(
         textwrap.dedent(

@@ -81,6 +81,23 @@ class _LineLoader(yaml.SafeLoader):
                 break
         return yaml.ScalarToken("".join(chunks), True, start_mark, end_mark)
 
+    def scan_to_next_token(self) -> None:
+        """PyYAML's version, also skipping tabs inside flow collections (JSON indented with
+        tabs is valid JSON, and YAML 1.2 allows tabs as separators there)."""
+        if self.index == 0 and self.peek() == "\ufeff":
+            self.forward()
+        while True:
+            while self.peek() == " " or (self.flow_level and self.peek() == "\t"):
+                self.forward()
+            if self.peek() == "#":
+                while self.peek() not in _BREAKS:
+                    self.forward()
+            if self.scan_line_break():
+                if not self.flow_level:
+                    self.allow_simple_key = True
+            else:
+                return
+
     def _expression_end(self, offset: int) -> int | None:
         """Offset just past the `}` closing an expression body starting at `offset`.
 
