@@ -16,22 +16,17 @@ from components.sources import workflow_source
 config = read_stack_config()
 catalog = load_catalog()
 validate_routing(catalog, config)
+sources = {name: workflow_source(spec.path) for name, spec in catalog.workflows.items()}
+router_source = workflow_source(WORKFLOWS_DIR / "marker-router.yaml")
 
 platform = ProjectPlatform("platform", config, required_apis(catalog))
 
 workflows = {
-    name: PipelineWorkflow(spec, config, platform, workflow_source(spec.path))
-    for name, spec in catalog.workflows.items()
+    name: PipelineWorkflow(spec, config, platform, sources[name]) for name, spec in catalog.workflows.items()
 }
 
 if config.event_routing == "router":
-    router = MarkerRouter(
-        catalog,
-        config,
-        platform,
-        workflow_source(WORKFLOWS_DIR / "marker-router.yaml"),
-        targets=list(workflows.values()),
-    )
+    router = MarkerRouter(catalog, config, platform, router_source, targets=list(workflows.values()))
     pulumi.export("markerRouter", {"name": router.name, "id": router.id, "trigger": router.trigger})
 
 pulumi.export(

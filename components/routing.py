@@ -40,16 +40,21 @@ def routed_workflows(catalog: Catalog, config: StackConfig) -> list[WorkflowSpec
     return [spec for spec in catalog.by_trigger("gcs") if trigger_enabled(spec, config)]
 
 
-def route_table(catalog: Catalog, config: StackConfig) -> list[dict[str, Any]]:
-    """The router's table: one {"pattern","regex","workflows"} per marker pattern."""
-    routes: dict[str, list[str]] = {}
+def route_table(catalog: Catalog, config: StackConfig) -> dict[str, list[dict[str, Any]]]:
+    """The router's table, keyed by marker file name (the last path segment).
+
+    Each key holds one {"pattern","regex","workflows"} per marker pattern ending in that
+    file, so the router drops a non-marker object with one map lookup.
+    """
+    owners: dict[str, list[str]] = {}
     for spec in routed_workflows(catalog, config):
         for marker in spec.trigger.markers:
-            routes.setdefault(marker, []).append(spec.name)
-    return [
-        {"pattern": pattern, "regex": marker_regex(pattern), "workflows": names}
-        for pattern, names in routes.items()
-    ]
+            owners.setdefault(marker, []).append(spec.name)
+    table: dict[str, list[dict[str, Any]]] = {}
+    for pattern, names in owners.items():
+        entry = {"pattern": pattern, "regex": marker_regex(pattern), "workflows": names}
+        table.setdefault(pattern.rsplit("/", 1)[-1], []).append(entry)
+    return table
 
 
 def router_env(catalog: Catalog, config: StackConfig) -> dict[str, str]:

@@ -26,6 +26,8 @@ LIB_DIR = WORKFLOWS_DIR / "lib"
 MAX_SOURCE_BYTES = 128 * 1024
 # A top-level key of a workflow file: a subworkflow name at column 0.
 _TOP_LEVEL_KEY = re.compile(r"^([A-Za-z_][A-Za-z0-9_-]*):\s*(#.*)?$")
+# libyaml's loader when present: parsing the sources is most of the program's evaluation time.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class SourceError(ValueError):
@@ -60,7 +62,7 @@ def workflow_source(path: Path, lib_dir: Path = LIB_DIR) -> str:
         parts.append(sub.text.rstrip("\n"))
     source = "\n\n".join(parts) + "\n"
     expected = {**body, **{sub.name: sub.definition for sub in included}}
-    if yaml.safe_load(source) != expected:
+    if yaml.load(source, Loader=_LOADER) != expected:
         raise SourceError(f"{path.name}: merging the library text changed the definitions; check its layout")
     size = len(source.encode())
     if size > MAX_SOURCE_BYTES:
@@ -132,7 +134,7 @@ def _text_blocks(file: Path, text: str) -> dict[str, str]:
 
 def _load_map(file: Path, text: str) -> dict[str, Any]:
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_LOADER)
     except yaml.YAMLError as exc:
         raise SourceError(f"{_rel(file)}: not valid YAML: {exc}") from exc
     if not isinstance(data, dict) or not data:

@@ -62,8 +62,15 @@ CASES: list[tuple[str, list[str], list[str]]] = [
 
 
 def deployed_routes(run: Evaluation) -> list[dict[str, Any]]:
-    """The route table the router workflow receives, parsed from its env var."""
-    return json.loads(run.named("marker-router").inputs["userEnvVars"]["MARKER_ROUTES"])
+    """The route entries the router workflow receives, parsed from its env var.
+
+    Also checks the table's key: each entry sits under its pattern's file name, which is
+    what the router's one-lookup reject relies on.
+    """
+    table = json.loads(run.named("marker-router").inputs["userEnvVars"]["MARKER_ROUTES"])
+    for file_name, entries in table.items():
+        assert all(entry["pattern"].rsplit("/", 1)[-1] == file_name for entry in entries)
+    return [entry for entries in table.values() for entry in entries]
 
 
 def route(routes: list[dict[str, Any]], name: str) -> list[str]:

@@ -167,7 +167,7 @@ def test_triggers_depend_on_the_iam_they_need(run: Evaluation) -> None:
 
 def _routed(run: Evaluation) -> set[str]:
     routes = json.loads(run.named("marker-router").inputs["userEnvVars"]["MARKER_ROUTES"])
-    return {name for route in routes for name in route["workflows"]}
+    return {name for entries in routes.values() for route in entries for name in route["workflows"]}
 
 
 def test_experimental_workflows_are_triggered_only_when_enabled() -> None:
