@@ -404,3 +404,19 @@ def test_parallel_for_schedules_like_a_worker_pool_in_virtual_time() -> None:
     start_time = min(outcome.result.values()) - 1  # iteration 0 takes 1 s
     assert {k: v - start_time for k, v in outcome.result.items()} == expected_finish
     assert outcome.virtual_seconds == max(workers)
+
+
+def test_without_a_limit_at_most_20_branches_or_iterations_run_at_once() -> None:
+    source = """
+    - fan:
+        parallel:
+          for:
+            value: i
+            range: [1, 30]
+            steps:
+              - work:
+                  call: sys.sleep
+                  args:
+                    seconds: 1
+    """
+    assert run(source).virtual_seconds == 2  # 20 in the first second, 10 in the second
