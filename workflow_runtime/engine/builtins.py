@@ -1,7 +1,8 @@
 """Runtime-bound builtins: the stdlib functions that need the clock, logs, env or I/O.
 
-`sys.*`, `uuid.generate` and `http.*` (see http_builtins). Each takes the execution's
-CallContext as first argument, with the same FunctionSpec shape as the pure stdlib.
+`sys.*`, `uuid.generate`, `http.*` (see http_builtins) and `events.*` (see callbacks).
+Each takes the execution's CallContext as first argument, with the same FunctionSpec
+shape as the pure stdlib.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
+from workflow_runtime.engine.callbacks import registry as events_registry
 from workflow_runtime.engine.context import CallContext
 from workflow_runtime.engine.http_builtins import registry as http_registry
 from workflow_runtime.errors import make_error
@@ -105,4 +107,8 @@ def uuid_generate(ctx: CallContext) -> str:
     return str(uuid.UUID(int=ctx.rng.getrandbits(128), version=4))
 
 
-RUNTIME_FUNCTIONS: dict[str, FunctionSpec] = {**registry.specs, **http_registry.specs}
+RUNTIME_FUNCTIONS: dict[str, FunctionSpec] = {
+    **registry.specs,
+    **http_registry.specs,
+    **events_registry.specs,
+}

@@ -45,6 +45,37 @@ class _Join:
         self.pending = pending
 
 
+class _Sleep:
+    """A sleeper's place in the wake-up queue; `cancelled` when woken early by a Signal."""
+
+    __slots__ = ("cancelled", "seq", "task", "when")
+
+    def __init__(self, when: float, seq: int, task: Task) -> None:
+        self.when = when
+        self.seq = seq
+        self.task = task
+        self.cancelled = False
+
+    def __lt__(self, other: _Sleep) -> bool:
+        return (self.when, self.seq) < (other.when, other.seq)
+
+
+class _Waiter:
+    """A task blocked on a Signal, with its timeout entry."""
+
+    def __init__(self, task: Task, timer: _Sleep | None) -> None:
+        self.task = task
+        self.timer = timer
+        self.notified = False
+
+
+class Signal:
+    """Something tasks wait for (with a timeout) until another task notifies it."""
+
+    def __init__(self) -> None:
+        self._waiters: list[_Waiter] = []
+
+
 class VirtualClock:
     """Virtual epoch-seconds clock; `sleep` blocks the calling task in virtual time."""
 
@@ -52,7 +83,7 @@ class VirtualClock:
         self._now = float(start)
         self._current: Task | None = None
         self._ready: deque[Task] = deque()
-        self._sleepers: list[tuple[float, int, Task]] = []
+        self._sleepers: list[_Sleep] = []
         self._seq = itertools.count()
 
     def now(self) -> float:
@@ -78,8 +109,30 @@ class VirtualClock:
         if current is None:
             self._now = max(self._now, when)
             return
-        heapq.heappush(self._sleepers, (max(when, self._now), next(self._seq), current))
+        heapq.heappush(self._sleepers, _Sleep(max(when, self._now), next(self._seq), current))
         self._switch(current, wait=True)
+
+    def wait(self, signal: Signal, timeout: float) -> bool:
+        """Block the running task until `signal` is notified (True) or `timeout` virtual
+        seconds pass (False)."""
+        current = self._require_current()
+        timer = _Sleep(self._now + max(0.0, float(timeout)), next(self._seq), current)
+        heapq.heappush(self._sleepers, timer)
+        waiter = _Waiter(current, timer)
+        signal._waiters.append(waiter)
+        self._switch(current, wait=True)
+        if not waiter.notified:
+            signal._waiters.remove(waiter)
+        return waiter.notified
+
+    def notify(self, signal: Signal) -> None:
+        """Wake every task waiting on `signal`; they run after the caller blocks."""
+        for waiter in signal._waiters:
+            waiter.notified = True
+            if waiter.timer is not None:
+                waiter.timer.cancelled = True
+            self._ready.append(waiter.task)
+        signal._waiters.clear()
 
     @contextmanager
     def task(self, name: str = "execution") -> Iterator[None]:
@@ -145,10 +198,12 @@ class VirtualClock:
             task = self._ready.popleft()
             if not task.done:  # a task that failed while waiting may still be queued
                 return task
-        if self._sleepers:
-            when, _, task = heapq.heappop(self._sleepers)
-            self._now = max(self._now, when)
-            return task
+        while self._sleepers:
+            entry = heapq.heappop(self._sleepers)
+            if entry.cancelled:
+                continue
+            self._now = max(self._now, entry.when)
+            return entry.task
         raise SchedulerDeadlock("all tasks are blocked and none is sleeping")
 
     def _switch(self, current: Task, *, wait: bool) -> None:

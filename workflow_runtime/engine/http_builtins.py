@@ -48,13 +48,10 @@ def _request(
     if auth is not None:
         expect(name, "auth", auth, "map")
     expect(name, "timeout", timeout, "number")
-    http = getattr(ctx.services, "http", None)
-    if http is None:
-        raise make_error(
-            "ConnectionFailedError",
-            f"{name}: no HTTP service is configured for {url} (register a handler)",
-        )
-    response = http.request(ctx, method, url, headers or {}, body, query or {}, auth, timeout)
+    hub = getattr(ctx.runtime, "callbacks", None)
+    response = hub.deliver(url, method, headers, body, query) if hub is not None else None
+    if response is None:
+        response = _send(ctx, name, method, url, timeout, body, headers, query, auth)
     decoded = {
         "code": response["code"],
         "headers": dict(response.get("headers") or {}),
@@ -69,6 +66,19 @@ def _request(
             body=decoded["body"],
         )
     return decoded
+
+
+def _send(
+    ctx: Any, name: str, method: str, url: str, timeout: Any, body: Any, headers: Any, query: Any, auth: Any
+) -> dict[str, Any]:
+    """The response of `services.http` (ConnectionFailedError without one)."""
+    http = getattr(ctx.services, "http", None)
+    if http is None:
+        raise make_error(
+            "ConnectionFailedError",
+            f"{name}: no HTTP service is configured for {url} (register a handler)",
+        )
+    return http.request(ctx, method, url, headers or {}, body, query or {}, auth, timeout)
 
 
 def _decode_body(body: Any, headers: dict[str, Any]) -> Any:

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from workflow_runtime.engine.accounting import Limits, StepCounter
+from workflow_runtime.engine.callbacks import CallbackHub
 from workflow_runtime.engine.clock import VirtualClock
 from workflow_runtime.engine.compiler import Compiler
 from workflow_runtime.engine.context import CallContext
@@ -47,6 +48,7 @@ class Runtime:
         self.limits = limits or Limits()
         # Shared subworkflow files merged into every workflow this runtime loads.
         self.library = [Path(p) for p in library]
+        self.callbacks = CallbackHub(self.clock)
         self._executions = 0
 
     def load(self, path_or_text: str | Path, *, name: str | None = None) -> Workflow:
