@@ -388,6 +388,12 @@ def test_executions_share_the_runtime_clock() -> None:
     assert runtime.run(source).result == 1020.0
 
 
+@pytest.mark.parametrize("when", ["2025-01-01T00:00:00", "tomorrow"])
+def test_sleep_until_needs_an_rfc3339_time_with_a_zone(when: str) -> None:
+    outcome = run(f"- a:\n    call: sys.sleep_until\n    args:\n      time: '{when}'\n")
+    assert outcome.error["tags"] == ["ValueError"]
+
+
 def test_negative_sleep_is_a_value_error() -> None:
     outcome = run("- a:\n    call: sys.sleep\n    args:\n      seconds: -1\n")
     assert outcome.error["tags"] == ["ValueError"]

@@ -52,10 +52,16 @@ def sys_sleep_until(ctx: CallContext, time: Any) -> None:
     """Block until an RFC 3339 timestamp in virtual time (returns at once if past)."""
     expect("sys.sleep_until", "time", time, "string")
     try:
-        when = datetime.fromisoformat(time).timestamp()
+        moment = datetime.fromisoformat(time)
     except ValueError:
-        raise make_error("ValueError", f"sys.sleep_until: '{time}' is not an RFC 3339 timestamp") from None
-    ctx.clock.sleep_until(when)
+        moment = None
+    if moment is None or moment.tzinfo is None:
+        raise make_error(
+            "ValueError",
+            f"sys.sleep_until: '{time}' is not an RFC 3339 timestamp with a zone "
+            "(for example 2025-01-01T00:00:00Z)",
+        )
+    ctx.clock.sleep_until(moment.timestamp())
 
 
 @registry.function("sys.get_env")
