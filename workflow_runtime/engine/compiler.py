@@ -46,7 +46,6 @@ _JUMP_WORDS = ("end", "break", "continue")
 class _Scope:
     """Where a step sits: visible jump targets and the loop it may break out of."""
 
-    sub: str
     names: tuple[frozenset[str], ...]  # innermost first, up to a loop/branch/sub boundary
     in_loop: bool
 
@@ -153,7 +152,7 @@ class Compiler:
             raise self.fail(line, f"subworkflow '{name}' has no 'steps'")
         params, required = self.subworkflows[name]
         self._step_names = set()
-        scope = _Scope(name, (), in_loop=False)
+        scope = _Scope((), in_loop=False)
         block = self._block(body["steps"], body.key_lines["steps"], scope, boundary=True)
         return m.Subworkflow(name, line, params, required, block)
 
@@ -182,7 +181,7 @@ class Compiler:
             seen.add(step_name)
             entries.append((step_name, item_line, body))
         names = frozenset(seen)
-        inner = _Scope(scope.sub, ((names,) if boundary else (names, *scope.names)), scope.in_loop)
+        inner = _Scope(((names,) if boundary else (names, *scope.names)), scope.in_loop)
         return m.Block([self._step(n, ln, body, inner) for n, ln, body in entries])
 
     def _step(self, name: str, line: int, body: LineDict, scope: _Scope) -> m.Step:
@@ -404,7 +403,7 @@ class Compiler:
             if isinstance(value, list) and len(value) != 2:
                 raise self.fail(rline, f"step '{name}': 'range' is [start, end]")
             rng = self._compile(value, rline, name)
-        loop_scope = _Scope(scope.sub, (), in_loop=True)
+        loop_scope = _Scope((), in_loop=True)
         body = self._block(raw["steps"], raw.key_lines["steps"], loop_scope, boundary=True)
         return m.ForLoop(raw["value"], raw.get("index"), items, rng, body, line)
 
@@ -469,7 +468,7 @@ class Compiler:
             if branch_name in seen:
                 raise self.fail(item_line, f"duplicate branch name '{branch_name}'")
             seen.add(branch_name)
-            branch_scope = _Scope(scope.sub, (), in_loop=False)
+            branch_scope = _Scope((), in_loop=False)
             block = self._block(body["steps"], body.key_lines["steps"], branch_scope, boundary=True)
             branches.append(m.Branch(branch_name, item_line, block))
         return branches
