@@ -17,6 +17,7 @@ from components.config import StackConfig
 from components.env import workflow_env
 from components.project import ProjectPlatform
 from components.routing import trigger_enabled
+from components.workflow import deploy_workflow
 
 
 class PipelineWorkflow(pulumi.ComponentResource):
@@ -40,42 +41,12 @@ class PipelineWorkflow(pulumi.ComponentResource):
         super().__init__("blueprint:workflows:PipelineWorkflow", spec.name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
 
-        account = gcp.serviceaccount.Account(
-            f"{spec.name}-sa",
-            project=config.project,
-            account_id=naming.service_account_id(spec.name),
-            display_name=f"Workflow {spec.name}",
-            description=spec.description[:256],
-            opts=child,
-        )
-        grant_resources = iam.create_grants(spec.name, grants, account.email, config, child)
-        workflow = gcp.workflows.Workflow(
-            spec.name,
-            name=naming.workflow_id(spec.name),
-            project=config.project,
-            region=config.region,
-            description=spec.description,
-            service_account=account.email,
-            source_contents=source,
-            user_env_vars=env,
-            call_log_level=config.call_log_level,
-            labels=naming.workflow_labels(config.labels, spec.name),
-            deletion_protection=config.deletion_protection,
-            opts=child,
-        )
-        after_iam = [workflow, *grant_resources]
-        self.trigger = self._trigger(spec, config, platform, workflow, child, after_iam)
-
-        self.name: pulumi.Output[str] = workflow.name
-        # Anything that reveals the workflow waits for its IAM, so a caller that starts it
-        # from these outputs never races the grants.
-        self.id: pulumi.Output[str] = pulumi.Output.all(
-            workflow.id, *[grant.id for grant in grant_resources]
-        ).apply(lambda ids: ids[0])
-        self.revision_id: pulumi.Output[str] = pulumi.Output.all(
-            workflow.revision_id, *[grant.id for grant in grant_resources]
-        ).apply(lambda ids: ids[0])
-        self.service_account: pulumi.Output[str] = account.email
+        deployed = deploy_workflow(spec.name, spec.description, source, env, grants, config, child)
+        self.trigger = self._trigger(spec, config, platform, deployed.workflow, child, deployed.after_iam)
+        self.name = deployed.name
+        self.id = deployed.id
+        self.revision_id = deployed.revision_id
+        self.service_account = deployed.service_account
         self.register_outputs(
             {
                 "name": self.name,

@@ -118,17 +118,16 @@ class ProjectPlatform(pulumi.ComponentResource):
             display_name="Eventarc triggers and pipelines into workflows",
             opts=after_apis,
         )
-        eventarc_member = eventarc_invoker.email.apply(lambda email: f"serviceAccount:{email}")
-        eventarc_grants = [
-            gcp.projects.IAMMember(
-                f"eventarc-invoker-{role.removeprefix('roles/')}",
-                project=project,
-                role=role,
-                member=eventarc_member,
-                opts=child,
-            )
-            for role in (iam.EVENT_RECEIVER, iam.WORKFLOWS_INVOKER)
-        ]
+        eventarc_grants = iam.create_grants(
+            "eventarc-invoker",
+            [
+                iam.Grant(iam.EVENT_RECEIVER, "project", "receives Eventarc events"),
+                iam.Grant(iam.WORKFLOWS_INVOKER, "project", "starts the destination workflows"),
+            ],
+            eventarc_invoker.email,
+            config,
+            child,
+        )
         # Pipelines authenticate to the Workflows API with an OAuth token of the invoker;
         # the Eventarc agent mints it, on this one account only.
         token_grant = gcp.serviceaccount.IAMMember(
@@ -146,12 +145,12 @@ class ProjectPlatform(pulumi.ComponentResource):
             display_name="Cloud Scheduler jobs into workflows",
             opts=after_apis,
         )
-        scheduler_grant = gcp.projects.IAMMember(
-            f"scheduler-invoker-{iam.WORKFLOWS_INVOKER.removeprefix('roles/')}",
-            project=project,
-            role=iam.WORKFLOWS_INVOKER,
-            member=scheduler_invoker.email.apply(lambda email: f"serviceAccount:{email}"),
-            opts=child,
+        scheduler_grants = iam.create_grants(
+            "scheduler-invoker",
+            [iam.Grant(iam.WORKFLOWS_INVOKER, "project", "starts the scheduled workflows")],
+            scheduler_invoker.email,
+            config,
+            child,
         )
 
         self.eventarc_invoker_email: pulumi.Output[str] = eventarc_invoker.email
@@ -164,7 +163,7 @@ class ProjectPlatform(pulumi.ComponentResource):
             token_grant,
             self.message_bus,
         ]
-        self.scheduler_deps: list[pulumi.Resource] = [*api_list, scheduler_grant]
+        self.scheduler_deps: list[pulumi.Resource] = [*api_list, *scheduler_grants]
         self.register_outputs(
             {
                 "eventarcInvoker": self.eventarc_invoker_email,

@@ -15,13 +15,13 @@ from collections.abc import Sequence
 from typing import Any
 
 import pulumi
-import pulumi_gcp as gcp
 
 from components import iam, naming, triggers
 from components.catalog import Catalog, WorkflowSpec, marker_regex
 from components.config import StackConfig
 from components.env import MARKER_ROUTES, check_env, workflow_env
 from components.project import ProjectPlatform
+from components.workflow import deploy_workflow
 
 MAX_FINALIZE_TRIGGERS_PER_BUCKET = 10
 
@@ -99,42 +99,29 @@ class MarkerRouter(pulumi.ComponentResource):
         env = router_env(catalog, config)
         super().__init__("blueprint:workflows:MarkerRouter", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
-        account = gcp.serviceaccount.Account(
-            f"{name}-sa",
-            project=config.project,
-            account_id=naming.service_account_id(name),
-            display_name=f"Workflow {name}",
-            opts=child,
-        )
-        grants = iam.create_grants(name, iam.router_grants(), account.email, config, child)
-        workflow = gcp.workflows.Workflow(
+        deployed = deploy_workflow(
             name,
-            name=naming.workflow_id(name),
-            project=config.project,
-            region=config.region,
-            description="Routes Cloud Storage marker objects to the workflows of the pipeline.",
-            service_account=account.email,
-            source_contents=source,
-            user_env_vars=env,
-            call_log_level=config.call_log_level,
-            labels=naming.workflow_labels(config.labels, name),
-            deletion_protection=config.deletion_protection,
-            opts=child,
+            "Routes Cloud Storage marker objects to the workflows of the pipeline.",
+            source,
+            env,
+            iam.router_grants(),
+            config,
+            child,
         )
-        trigger = triggers.gcs_trigger(
+        self.trigger_resource = triggers.gcs_trigger(
             f"{name}-trigger",
             naming.ROUTER_TRIGGER,
-            workflow.id,
+            deployed.workflow.id,
             config,
             platform,
             child,
-            depends_on=[workflow, *grants, *targets],
+            depends_on=[*deployed.after_iam, *targets],
         )
         self.routes = route_table(catalog, config)
-        self.name = workflow.name
-        self.id = pulumi.Output.all(workflow.id, *[grant.id for grant in grants]).apply(lambda ids: ids[0])
-        self.revision_id = workflow.revision_id
-        self.service_account = account.email
+        self.name = deployed.name
+        self.id = deployed.id
+        self.revision_id = deployed.revision_id
+        self.service_account = deployed.service_account
         self.trigger = {
             "kind": "gcs",
             "routing": "router",
@@ -142,7 +129,6 @@ class MarkerRouter(pulumi.ComponentResource):
             "bucket": config.bucket,
             "routes": self.routes,
         }
-        self.trigger_resource = trigger
         self.register_outputs(
             {
                 "name": self.name,
