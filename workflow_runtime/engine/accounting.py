@@ -57,11 +57,6 @@ class StepCounter:
         self.counts.external += n
         self._check()
 
-    def reclassify_external(self) -> None:
-        """Turn one already billed internal step into an external one (an HTTP call)."""
-        self.counts.internal -= 1
-        self.counts.external += 1
-
     def _check(self) -> None:
         if self.counts.internal + self.counts.external > self._max:
             raise make_error(

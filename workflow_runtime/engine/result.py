@@ -21,8 +21,3 @@ class ExecutionResult:
     logs: list[LogEntry] = field(default_factory=list)
     steps: StepCounts = field(default_factory=StepCounts)
     virtual_seconds: float = 0.0
-
-    @property
-    def succeeded(self) -> bool:
-        """True when the workflow returned normally."""
-        return self.state == "SUCCEEDED"
