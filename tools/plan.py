@@ -76,9 +76,15 @@ def plan(evaluation: Evaluation) -> dict[str, Any]:
     totals: dict[str, int] = {}
     for resource in custom:
         totals[resource.type] = totals.get(resource.type, 0) + 1
+    # Registration is asynchronous: sort so the same program always prints the same plan
+    # (the project platform first, then the workflows by name).
+    ordered = {
+        group: sorted(groups[group], key=lambda r: (r["type"], r["name"]))
+        for group in sorted(groups, key=lambda group: (group != "platform", group))
+    }
     return {
         "stack": evaluation.stack,
-        "groups": groups,
+        "groups": ordered,
         "totals": dict(sorted(totals.items())),
         "resources": len(custom),
         "components": len(evaluation.resources) - len(custom),
