@@ -7,24 +7,9 @@ import pytest
 
 from components import iam
 from components.catalog import load_catalog
-from components.stack_files import STACKS, load_stack
-from tools.mock_engine import Evaluation, evaluate_cached
-
-PROJECT_MEMBER = "gcp:projects/iAMMember:IAMMember"
-BUCKET_MEMBER = "gcp:storage/bucketIAMMember:BucketIAMMember"
-SA_MEMBER = "gcp:serviceaccount/iAMMember:IAMMember"
-
-
-@pytest.fixture(params=STACKS)
-def stack(request: pytest.FixtureRequest) -> str:
-    """Each real stack file in turn."""
-    return request.param
-
-
-@pytest.fixture
-def run(stack: str) -> Evaluation:
-    """The program evaluated for the stack's own file."""
-    return evaluate_cached(stack)
+from components.stack_files import load_stack
+from tests.program.resource_types import BUCKET_MEMBER, PROJECT_MEMBER, SA_MEMBER
+from tools.mock_engine import Evaluation
 
 
 def grants_of(run: Evaluation, email: str) -> set[tuple[str, str]]:

@@ -10,28 +10,12 @@ from components.catalog import WORKFLOWS_DIR, load_catalog
 from components.config import ConfigError
 from components.project import required_apis
 from components.sources import workflow_source
-from components.stack_files import STACKS, load_stack
-from tools.mock_engine import Evaluation, ProgramFailed, evaluate, evaluate_cached
+from components.stack_files import load_stack
+from tests.program.resource_types import ACCOUNT, BUCKET_MEMBER, PIPELINE_WORKFLOW, PROJECT_MEMBER, WORKFLOW
+from tools.mock_engine import Evaluation, ProgramFailed, evaluate
 
-WORKFLOW = "gcp:workflows/workflow:Workflow"
-ACCOUNT = "gcp:serviceaccount/account:Account"
-PROJECT_MEMBER = "gcp:projects/iAMMember:IAMMember"
-BUCKET_MEMBER = "gcp:storage/bucketIAMMember:BucketIAMMember"
-PIPELINE_WORKFLOW = "blueprint:workflows:PipelineWorkflow"
 # Platform grants: GCS agent publisher, Eventarc agent, Eventarc invoker x2, scheduler invoker.
 PLATFORM_PROJECT_GRANTS = 5
-
-
-@pytest.fixture(params=STACKS)
-def stack(request: pytest.FixtureRequest) -> str:
-    """Each real stack file in turn."""
-    return request.param
-
-
-@pytest.fixture
-def run(stack: str) -> Evaluation:
-    """The program evaluated for the stack's own file."""
-    return evaluate_cached(stack)
 
 
 def expected_counts(stack: str) -> dict[str, int]:

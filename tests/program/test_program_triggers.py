@@ -6,29 +6,12 @@ from __future__ import annotations
 import base64
 import json
 
-import pytest
-
 from components.catalog import load_catalog
-from components.stack_files import STACKS, load_stack
+from components.stack_files import load_stack
+from tests.program.resource_types import ENROLLMENT, JOB, PIPELINE, TRIGGER
 from tools.mock_engine import Evaluation, Registered, evaluate_cached
 
-TRIGGER = "gcp:eventarc/trigger:Trigger"
-JOB = "gcp:cloudscheduler/job:Job"
-ENROLLMENT = "gcp:eventarc/enrollment:Enrollment"
-PIPELINE = "gcp:eventarc/pipeline:Pipeline"
 FINALIZED = "google.cloud.storage.object.v1.finalized"
-
-
-@pytest.fixture(params=STACKS)
-def stack(request: pytest.FixtureRequest) -> str:
-    """Each real stack file in turn."""
-    return request.param
-
-
-@pytest.fixture
-def run(stack: str) -> Evaluation:
-    """The program evaluated for the stack's own file."""
-    return evaluate_cached(stack)
 
 
 def owned_by(run: Evaluation, type_: str, component: str) -> list[Registered]:

@@ -1,0 +1,20 @@
+"""Fixtures shared by the mock-engine tests of the Pulumi program."""
+
+from __future__ import annotations
+
+import pytest
+
+from components.stack_files import STACKS
+from tools.mock_engine import Evaluation, evaluate_cached
+
+
+@pytest.fixture(params=STACKS)
+def stack(request: pytest.FixtureRequest) -> str:
+    """Each real stack file in turn."""
+    return request.param
+
+
+@pytest.fixture
+def run(stack: str) -> Evaluation:
+    """The program evaluated for the stack's own file."""
+    return evaluate_cached(stack)

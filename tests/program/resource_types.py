@@ -1,0 +1,12 @@
+"""Pulumi type tokens of the resources the tests look for."""
+
+WORKFLOW = "gcp:workflows/workflow:Workflow"
+ACCOUNT = "gcp:serviceaccount/account:Account"
+PROJECT_MEMBER = "gcp:projects/iAMMember:IAMMember"
+BUCKET_MEMBER = "gcp:storage/bucketIAMMember:BucketIAMMember"
+SA_MEMBER = "gcp:serviceaccount/iAMMember:IAMMember"
+TRIGGER = "gcp:eventarc/trigger:Trigger"
+JOB = "gcp:cloudscheduler/job:Job"
+ENROLLMENT = "gcp:eventarc/enrollment:Enrollment"
+PIPELINE = "gcp:eventarc/pipeline:Pipeline"
+PIPELINE_WORKFLOW = "blueprint:workflows:PipelineWorkflow"
