@@ -11,14 +11,9 @@ from typing import Any
 
 import pytest
 
-from workflow_runtime import ExecutionResult, Limits, Runtime, VirtualClock
+from tests.runtime.helpers import run
+from workflow_runtime import Limits, Runtime, VirtualClock
 from workflow_runtime.engine.clock import DEFAULT_START
-
-
-def run(source: str, argument: Any = None, **runtime_args: Any) -> ExecutionResult:
-    """Run workflow text on a fresh Runtime."""
-    return Runtime(**runtime_args).run(textwrap.dedent(source), argument)
-
 
 # --- limits ------------------------------------------------------------------------------
 

@@ -6,18 +6,14 @@ from typing import Any
 
 import pytest
 
+from tests.runtime.helpers import ev
 from workflow_runtime.expressions import (
     ExpressionSyntaxError,
     compile_value,
-    evaluate,
     parse_expression,
     resolve,
 )
 from workflow_runtime.expressions.context import MappingContext
-
-
-def ev(source: str, **variables: Any) -> Any:
-    return evaluate(parse_expression(source), MappingContext(variables))
 
 
 @pytest.mark.parametrize(

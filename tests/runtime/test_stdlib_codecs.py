@@ -6,19 +6,8 @@ from typing import Any
 
 import pytest
 
-from workflow_runtime.errors import WorkflowError
-from workflow_runtime.expressions import FunctionRef, evaluate, parse_expression
-from workflow_runtime.expressions.context import MappingContext
-
-
-def ev(source: str, **variables: Any) -> Any:
-    return evaluate(parse_expression(source), MappingContext(variables))
-
-
-def error_of(source: str, **variables: Any) -> dict[str, Any]:
-    with pytest.raises(WorkflowError) as caught:
-        ev(source, **variables)
-    return caught.value.value
+from tests.runtime.helpers import ev, ev_error
+from workflow_runtime.expressions import FunctionRef
 
 
 def test_checksum_example_from_the_reference_page() -> None:
@@ -61,7 +50,7 @@ def test_md5_of_empty_input() -> None:
     ],
 )
 def test_hash_errors(source: str, tag: str, fragment: str) -> None:
-    error = error_of(source, b=b"x")
+    error = ev_error(source, b=b"x")
     assert error["tags"] == [tag]
     assert fragment in error["message"]
 
@@ -94,7 +83,7 @@ def test_base64(source: str, expected: str) -> None:
     ],
 )
 def test_base64_errors(source: str, tag: str, fragment: str) -> None:
-    error = error_of(source, b=b"x")
+    error = ev_error(source, b=b"x")
     assert error["tags"] == [tag]
     assert fragment in error["message"]
 
@@ -146,7 +135,7 @@ def test_json_message_example_round_trips_through_base64() -> None:
     ],
 )
 def test_json_encode_errors(source: str, tag: str, fragment: str) -> None:
-    error = error_of(source, b=b"x")
+    error = ev_error(source, b=b"x")
     assert error["tags"] == [tag]
     assert fragment in error["message"]
 
@@ -180,7 +169,7 @@ def test_json_decode(data: Any, expected: Any) -> None:
     ],
 )
 def test_json_decode_errors(data: Any, tag: str, fragment: str) -> None:
-    error = error_of("json.decode(d)", d=data)
+    error = ev_error("json.decode(d)", d=data)
     assert error["tags"] == [tag]
     assert fragment in error["message"]
 
@@ -205,6 +194,6 @@ def deeply_nested(depth: int) -> list[Any]:
 def test_values_nested_too_deeply_raise_recursion_error() -> None:
     deep = deeply_nested(20_000)
     for source in ("json.encode(x)", "list.concat(x, 1)", "x == y"):
-        error = error_of(source, x=deep, y=deeply_nested(20_000))
+        error = ev_error(source, x=deep, y=deeply_nested(20_000))
         assert error["tags"] == ["RecursionError"], source
         assert "nested too deeply" in error["message"]

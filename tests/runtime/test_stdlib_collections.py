@@ -6,19 +6,7 @@ from typing import Any
 
 import pytest
 
-from workflow_runtime.errors import WorkflowError
-from workflow_runtime.expressions import evaluate, parse_expression
-from workflow_runtime.expressions.context import MappingContext
-
-
-def ev(source: str, **variables: Any) -> Any:
-    return evaluate(parse_expression(source), MappingContext(variables))
-
-
-def error_of(source: str, **variables: Any) -> dict[str, Any]:
-    with pytest.raises(WorkflowError) as caught:
-        ev(source, **variables)
-    return caught.value.value
+from tests.runtime.helpers import ev, ev_error
 
 
 def test_list_functions_copy_and_leave_the_argument_alone() -> None:
@@ -47,7 +35,7 @@ def test_list_functions_copy_and_leave_the_argument_alone() -> None:
     ],
 )
 def test_list_errors(source: str, fragment: str) -> None:
-    error = error_of(source)
+    error = ev_error(source)
     assert error["tags"] == ["TypeError"]
     assert fragment in error["message"]
 
@@ -81,7 +69,7 @@ def test_map_get(source: str, expected: Any) -> None:
     ],
 )
 def test_map_get_errors(source: str, fragment: str) -> None:
-    error = error_of(source)
+    error = ev_error(source)
     assert error["tags"] == ["TypeError"]
     assert fragment in error["message"]
 
@@ -129,7 +117,7 @@ def test_map_delete() -> None:
     ],
 )
 def test_map_errors(source: str, fragment: str) -> None:
-    error = error_of(source)
+    error = ev_error(source)
     assert error["tags"] == ["TypeError"]
     assert fragment in error["message"]
 
@@ -172,6 +160,6 @@ def test_math(source: str, expected: Any) -> None:
     ],
 )
 def test_math_errors(source: str, tag: str, fragment: str) -> None:
-    error = error_of(source)
+    error = ev_error(source)
     assert error["tags"] == [tag]
     assert fragment in error["message"]

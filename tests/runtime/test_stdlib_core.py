@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
+from tests.runtime.helpers import ev, ev_error
 from workflow_runtime.errors import WorkflowError
-from workflow_runtime.expressions import FunctionRef, evaluate, parse_expression
-from workflow_runtime.expressions.context import MappingContext
+from workflow_runtime.expressions import FunctionRef
 from workflow_runtime.stdlib import (
     PURE_FUNCTIONS,
     STDLIB_MODULES,
@@ -17,16 +17,6 @@ from workflow_runtime.stdlib import (
     call_pure,
     lookup_function,
 )
-
-
-def ev(source: str, **variables: Any) -> Any:
-    return evaluate(parse_expression(source), MappingContext(variables))
-
-
-def error_of(source: str, **variables: Any) -> dict[str, Any]:
-    with pytest.raises(WorkflowError) as caught:
-        ev(source, **variables)
-    return caught.value.value
 
 
 @pytest.mark.parametrize(
@@ -115,7 +105,7 @@ def test_expression_helpers(source: str, expected: Any) -> None:
     ],
 )
 def test_expression_helper_errors(source: str, tag: str, fragment: str) -> None:
-    error = error_of(source)
+    error = ev_error(source)
     assert error["tags"] == [tag]
     assert fragment in error["message"]
 
@@ -186,5 +176,5 @@ def test_unknown_function_is_a_key_error() -> None:
 def test_stdlib_members_as_values() -> None:
     assert ev("retry.never") == FunctionRef("retry.never")
     assert ev("text.split") == FunctionRef("text.split")
-    error = error_of("math.nope")
+    error = ev_error("math.nope")
     assert error["tags"] == ["KeyError"]

@@ -6,19 +6,7 @@ from typing import Any
 
 import pytest
 
-from workflow_runtime.errors import WorkflowError
-from workflow_runtime.expressions import evaluate, parse_expression
-from workflow_runtime.expressions.context import MappingContext
-
-
-def ev(source: str, **variables: Any) -> Any:
-    return evaluate(parse_expression(source), MappingContext(variables))
-
-
-def error_of(source: str, **variables: Any) -> dict[str, Any]:
-    with pytest.raises(WorkflowError) as caught:
-        ev(source, **variables)
-    return caught.value.value
+from tests.runtime.helpers import ev, ev_error
 
 
 def test_find_all_regex_example_from_the_reference_page() -> None:
@@ -158,6 +146,6 @@ def test_encode_returns_bytes() -> None:
     ],
 )
 def test_text_errors(source: str, tag: str, fragment: str) -> None:
-    error = error_of(source, b=b"x")
+    error = ev_error(source, b=b"x")
     assert error["tags"] == [tag]
     assert fragment in error["message"]

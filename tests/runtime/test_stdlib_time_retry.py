@@ -6,20 +6,9 @@ from typing import Any
 
 import pytest
 
-from workflow_runtime.errors import WorkflowError
-from workflow_runtime.expressions import FunctionRef, evaluate, parse_expression
-from workflow_runtime.expressions.context import MappingContext
+from tests.runtime.helpers import ev, ev_error
+from workflow_runtime.expressions import FunctionRef
 from workflow_runtime.stdlib import call_pure
-
-
-def ev(source: str, **variables: Any) -> Any:
-    return evaluate(parse_expression(source), MappingContext(variables))
-
-
-def error_of(source: str, **variables: Any) -> dict[str, Any]:
-    with pytest.raises(WorkflowError) as caught:
-        ev(source, **variables)
-    return caught.value.value
 
 
 def test_time_parse_example_from_the_reference_page() -> None:
@@ -89,7 +78,7 @@ def test_format_and_parse_round_trip() -> None:
     ],
 )
 def test_time_errors(source: str, tag: str, fragment: str) -> None:
-    error = error_of(source)
+    error = ev_error(source)
     assert error["tags"] == [tag]
     assert fragment in error["message"]
 

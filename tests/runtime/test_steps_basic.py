@@ -2,31 +2,9 @@
 
 from __future__ import annotations
 
-import textwrap
-from typing import Any
-
 import pytest
 
-from workflow_runtime import ExecutionResult, Runtime
-
-
-def run(source: str, argument: Any = None, **runtime_args: Any) -> ExecutionResult:
-    """Run workflow text on a fresh Runtime."""
-    return Runtime(**runtime_args).run(textwrap.dedent(source), argument)
-
-
-def result_of(source: str, argument: Any = None) -> Any:
-    """The result of a workflow that must succeed."""
-    outcome = run(source, argument)
-    assert outcome.state == "SUCCEEDED", outcome.error
-    return outcome.result
-
-
-def error_of(source: str, argument: Any = None) -> Any:
-    """The error value of a workflow that must fail."""
-    outcome = run(source, argument)
-    assert outcome.state == "FAILED", outcome.result
-    return outcome.error
+from tests.runtime.helpers import result_of, run_error
 
 
 def test_assign_runs_in_order_and_later_assignments_see_earlier_ones() -> None:
@@ -87,7 +65,7 @@ def test_assign_list_index_and_out_of_range_is_an_index_error() -> None:
             return: ${l}
         """
     ) == [20, 2, 30]
-    error = error_of(
+    error = run_error(
         """
         - a:
             assign:
@@ -99,7 +77,7 @@ def test_assign_list_index_and_out_of_range_is_an_index_error() -> None:
 
 
 def test_assign_into_a_string_is_a_type_error() -> None:
-    error = error_of(
+    error = run_error(
         """
         - a:
             assign:
@@ -111,11 +89,11 @@ def test_assign_into_a_string_is_a_type_error() -> None:
 
 
 def test_assign_to_undefined_root_is_a_key_error() -> None:
-    assert error_of("- a:\n    assign:\n      - nothing.b: 1\n")["tags"] == ["KeyError"]
+    assert run_error("- a:\n    assign:\n      - nothing.b: 1\n")["tags"] == ["KeyError"]
 
 
 def test_reading_an_undefined_variable_is_a_key_error() -> None:
-    assert error_of("- a:\n    return: ${missing}\n")["tags"] == ["KeyError"]
+    assert run_error("- a:\n    return: ${missing}\n")["tags"] == ["KeyError"]
 
 
 def test_workflow_without_return_returns_null() -> None:
@@ -142,8 +120,8 @@ def test_main_param_receives_the_runtime_argument_and_its_default() -> None:
 
 
 def test_raise_a_string_and_a_map() -> None:
-    assert error_of("- a:\n    raise: boom\n") == "boom"
-    assert error_of(
+    assert run_error("- a:\n    raise: boom\n") == "boom"
+    assert run_error(
         """
         - a:
             raise:
@@ -296,11 +274,11 @@ def test_switch_without_next_continues_with_the_following_step() -> None:
 
 
 def test_switch_condition_can_raise() -> None:
-    assert error_of(SWITCH, 0) == "zero"
+    assert run_error(SWITCH, 0) == "zero"
 
 
 def test_switch_condition_must_be_boolean() -> None:
-    error = error_of(
+    error = run_error(
         """
         - s:
             switch:
@@ -356,7 +334,7 @@ def test_call_stdlib_function_with_named_args_and_result() -> None:
 
 
 def test_stdlib_errors_are_catchable_error_maps() -> None:
-    error = error_of('- a:\n    return: ${int("abc")}\n')
+    error = run_error('- a:\n    return: ${int("abc")}\n')
     assert error["tags"] == ["ValueError"]
 
 

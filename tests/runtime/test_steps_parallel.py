@@ -2,25 +2,9 @@
 
 from __future__ import annotations
 
-import textwrap
-from typing import Any
-
 import pytest
 
-from workflow_runtime import ExecutionResult, Runtime
-
-
-def run(source: str, argument: Any = None) -> ExecutionResult:
-    """Run workflow text on a fresh Runtime."""
-    return Runtime().run(textwrap.dedent(source), argument)
-
-
-def result_of(source: str, argument: Any = None) -> Any:
-    """The result of a workflow that must succeed."""
-    outcome = run(source, argument)
-    assert outcome.state == "SUCCEEDED", outcome.error
-    return outcome.result
-
+from tests.runtime.helpers import result_of, run
 
 TWO_SLEEPERS = """
 - init:
