@@ -10,6 +10,7 @@ Two families, as in Google's runtime:
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 
@@ -32,6 +33,17 @@ def make_error(tags: str | list[str], message: str, **extra: Any) -> WorkflowErr
     """Build a tagged error map error, e.g. make_error("KeyError", "key not found: x")."""
     tag_list = [tags] if isinstance(tags, str) else list(tags)
     return WorkflowError({"tags": tag_list, "message": message, **extra})
+
+
+def http_error(code: int, body: Any = None, headers: Mapping[str, Any] | None = None) -> WorkflowError:
+    """The HttpError map Workflows raises for an HTTP error status (http.* and connectors)."""
+    return make_error(
+        "HttpError",
+        f"HTTP server responded with error code {code}",
+        code=code,
+        headers=dict(headers or {}),
+        body=body,
+    )
 
 
 class WorkflowDefinitionError(Exception):

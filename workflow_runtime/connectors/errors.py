@@ -13,7 +13,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from workflow_runtime.errors import WorkflowError, make_error
+from workflow_runtime.errors import WorkflowError, http_error, make_error
 
 
 class ApiError(Exception):
@@ -43,17 +43,6 @@ def api_error(code: int, message: str, **fields: Any) -> ApiError:
     """An ApiError with the JSON body Google APIs send: {"error": {code, message, status}}."""
     body = {"code": code, "message": message, "status": _STATUS.get(code, "UNKNOWN"), **fields}
     return ApiError(code, {"error": body})
-
-
-def http_error(code: int, body: Any = None, headers: Mapping[str, str] | None = None) -> WorkflowError:
-    """The HttpError map Workflows raises for an HTTP error status."""
-    return make_error(
-        "HttpError",
-        f"HTTP server responded with error code {code}",
-        code=code,
-        headers=dict(headers or {}),
-        body=body,
-    )
 
 
 def from_api_error(error: ApiError) -> WorkflowError:

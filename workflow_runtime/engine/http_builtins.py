@@ -8,10 +8,11 @@ headers and body.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
-from workflow_runtime.errors import make_error
+from workflow_runtime.errors import http_error, make_error
 from workflow_runtime.stdlib.spec import Registry, expect
 
 registry = Registry()
@@ -58,13 +59,7 @@ def _request(
         "body": _decode_body(response.get("body"), response.get("headers") or {}),
     }
     if decoded["code"] >= 400:
-        raise make_error(
-            "HttpError",
-            f"HTTP server responded with error code {decoded['code']}",
-            code=decoded["code"],
-            headers=decoded["headers"],
-            body=decoded["body"],
-        )
+        raise http_error(decoded["code"], decoded["body"], decoded["headers"])
     return decoded
 
 
@@ -114,60 +109,26 @@ def http_get(
     return _request(ctx, "GET", url, timeout, None, headers, query, auth)
 
 
-@registry.function("http.delete")
-def http_delete(
-    ctx: Any,
-    url: Any,
-    timeout: Any = DEFAULT_TIMEOUT,
-    body: Any = None,
-    headers: Any = None,
-    query: Any = None,
-    auth: Any = None,
-) -> dict[str, Any]:
-    """HTTP DELETE."""
-    return _request(ctx, "DELETE", url, timeout, body, headers, query, auth)
+def _method_builtin(method: str) -> Callable[..., dict[str, Any]]:
+    """The `http.<method>` builtin: same parameters as http.request, without `method`."""
+
+    def builtin(
+        ctx: Any,
+        url: Any,
+        timeout: Any = DEFAULT_TIMEOUT,
+        body: Any = None,
+        headers: Any = None,
+        query: Any = None,
+        auth: Any = None,
+    ) -> dict[str, Any]:
+        return _request(ctx, method, url, timeout, body, headers, query, auth)
+
+    builtin.__doc__ = f"HTTP {method}."
+    return builtin
 
 
-@registry.function("http.post")
-def http_post(
-    ctx: Any,
-    url: Any,
-    timeout: Any = DEFAULT_TIMEOUT,
-    body: Any = None,
-    headers: Any = None,
-    query: Any = None,
-    auth: Any = None,
-) -> dict[str, Any]:
-    """HTTP POST."""
-    return _request(ctx, "POST", url, timeout, body, headers, query, auth)
-
-
-@registry.function("http.put")
-def http_put(
-    ctx: Any,
-    url: Any,
-    timeout: Any = DEFAULT_TIMEOUT,
-    body: Any = None,
-    headers: Any = None,
-    query: Any = None,
-    auth: Any = None,
-) -> dict[str, Any]:
-    """HTTP PUT."""
-    return _request(ctx, "PUT", url, timeout, body, headers, query, auth)
-
-
-@registry.function("http.patch")
-def http_patch(
-    ctx: Any,
-    url: Any,
-    timeout: Any = DEFAULT_TIMEOUT,
-    body: Any = None,
-    headers: Any = None,
-    query: Any = None,
-    auth: Any = None,
-) -> dict[str, Any]:
-    """HTTP PATCH."""
-    return _request(ctx, "PATCH", url, timeout, body, headers, query, auth)
+for _method in ("DELETE", "POST", "PUT", "PATCH"):
+    registry.function(f"http.{_method.lower()}")(_method_builtin(_method))
 
 
 @registry.function("http.request")
