@@ -14,7 +14,6 @@ from typing import Any
 
 from workflow_runtime.connectors.args import check_args, connector_params, string_arg
 from workflow_runtime.connectors.context import ConnectorContext
-from workflow_runtime.connectors.errors import ApiError, from_api_error
 from workflow_runtime.connectors.polling import wait_for_operation
 from workflow_runtime.connectors.retry import with_retries
 from workflow_runtime.errors import make_error
@@ -28,7 +27,7 @@ def jobs_get(ctx: ConnectorContext, args: Mapping[str, Any]) -> Any:
     check_args(connector, args, required=("name",))
     name = string_arg(connector, args, "name")
     fake = _fake(ctx)
-    return _request(ctx, "GET", lambda: fake.get_job(name, ctx.clock.now()))
+    return with_retries(ctx, "GET", lambda: fake.get_job(name, ctx.clock.now()))
 
 
 def jobs_run(ctx: ConnectorContext, args: Mapping[str, Any]) -> Any:
@@ -41,7 +40,7 @@ def jobs_run(ctx: ConnectorContext, args: Mapping[str, Any]) -> Any:
         raise make_error("TypeError", f"{connector}: body must be a map (RunJobRequest)")
     params = connector_params(connector, args)
     fake = _fake(ctx)
-    operation = _request(ctx, "POST", lambda: fake.run_job(name, body, ctx.clock.now()))
+    operation = with_retries(ctx, "POST", lambda: fake.run_job(name, body, ctx.clock.now()))
     if params.skip_polling:
         return operation
     op_name = operation["name"]
@@ -49,7 +48,7 @@ def jobs_run(ctx: ConnectorContext, args: Mapping[str, Any]) -> Any:
         ctx,
         connector,
         operation,
-        lambda: _unwrap(lambda: fake.get_operation(op_name, ctx.clock.now())),
+        lambda: fake.get_operation(op_name, ctx.clock.now()),
         params,
     )
     return final.get("response")
@@ -61,7 +60,7 @@ def executions_get(ctx: ConnectorContext, args: Mapping[str, Any]) -> Any:
     check_args(connector, args, required=("name",))
     name = string_arg(connector, args, "name")
     fake = _fake(ctx)
-    return _request(ctx, "GET", lambda: fake.get_execution(name, ctx.clock.now()))
+    return with_retries(ctx, "GET", lambda: fake.get_execution(name, ctx.clock.now()))
 
 
 CONNECTORS: dict[str, Callable[[ConnectorContext, Mapping[str, Any]], Any]] = {
@@ -69,17 +68,6 @@ CONNECTORS: dict[str, Callable[[ConnectorContext, Mapping[str, Any]], Any]] = {
     PREFIX + "run": jobs_run,
     PREFIX + "executions.get": executions_get,
 }
-
-
-def _request(ctx: ConnectorContext, method: str, send: Callable[[], Any]) -> Any:
-    return with_retries(ctx, method, lambda: _unwrap(send))
-
-
-def _unwrap(send: Callable[[], Any]) -> Any:
-    try:
-        return send()
-    except ApiError as error:
-        raise from_api_error(error) from None
 
 
 def _fake(ctx: ConnectorContext) -> Any:

@@ -14,7 +14,12 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from workflow_runtime.connectors.context import ConnectorContext
+from workflow_runtime.connectors.errors import ApiError, from_api_error
 from workflow_runtime.errors import WorkflowError
+from workflow_runtime.stdlib.retry import (
+    default_retry_predicate,
+    default_retry_predicate_non_idempotent,
+)
 
 T = TypeVar("T")
 
@@ -23,29 +28,22 @@ BACKOFF_INITIAL = 1.0
 BACKOFF_MULTIPLIER = 1.25
 BACKOFF_MAX = 60.0
 
-_IDEMPOTENT_CODES = frozenset({429, 502, 503, 504})
-_IDEMPOTENT_TAGS = frozenset({"ConnectionError", "ConnectionFailedError", "TimeoutError"})
-_NON_IDEMPOTENT_CODES = frozenset({429, 503})
-_NON_IDEMPOTENT_TAGS = frozenset({"ConnectionFailedError"})
-
 
 def is_retryable(error: WorkflowError, *, idempotent: bool) -> bool:
     """Whether the connector's default policy for this kind of request retries `error`."""
-    codes = _IDEMPOTENT_CODES if idempotent else _NON_IDEMPOTENT_CODES
-    tags = _IDEMPOTENT_TAGS if idempotent else _NON_IDEMPOTENT_TAGS
-    if "HttpError" in error.tags and isinstance(error.value, dict):
-        return error.value.get("code") in codes
-    return any(tag in tags for tag in error.tags)
+    predicate = default_retry_predicate if idempotent else default_retry_predicate_non_idempotent
+    return predicate(None, error.value)
 
 
 def with_retries(ctx: ConnectorContext, method: str, send: Callable[[], T]) -> T:
-    """Run `send` (one request) under the connector retry policy for `method`."""
+    """Run `send` (one request to a local service) under the connector retry policy for
+    `method`; an ApiError it raises becomes the workflow's HttpError map."""
     idempotent = method.upper() == "GET"
     delay = BACKOFF_INITIAL
     attempt = 0
     while True:
         try:
-            return send()
+            return _as_http_error(send)
         except WorkflowError as error:
             if attempt >= MAX_RETRIES or not is_retryable(error, idempotent=idempotent):
                 raise
@@ -53,3 +51,10 @@ def with_retries(ctx: ConnectorContext, method: str, send: Callable[[], T]) -> T
         ctx.clock.sleep(delay)
         ctx.steps.internal()
         delay = min(delay * BACKOFF_MULTIPLIER, BACKOFF_MAX)
+
+
+def _as_http_error(send: Callable[[], T]) -> T:
+    try:
+        return send()
+    except ApiError as error:
+        raise from_api_error(error) from None

@@ -32,7 +32,7 @@ from urllib.parse import quote
 
 from workflow_runtime.connectors.args import check_args, int_arg, string_arg
 from workflow_runtime.connectors.context import ConnectorContext
-from workflow_runtime.connectors.errors import ApiError, decode_json_body, from_api_error
+from workflow_runtime.connectors.errors import decode_json_body, from_api_error
 from workflow_runtime.connectors.gcs_client import GcsClient, RawResponse
 from workflow_runtime.connectors.gcs_glob import GlobSyntaxError, compile_glob
 from workflow_runtime.connectors.gcs_listing import MAX_RESULTS, list_with_glob
@@ -75,7 +75,7 @@ def objects_get(ctx: ConnectorContext, args: Mapping[str, Any]) -> Any:
             return _media_value(client.request("GET", path, query={**query, "alt": "media"}))
         return _strip_acl(client.request_json("GET", path, query=query), args)
 
-    return _call(ctx, "GET", send)
+    return with_retries(ctx, "GET", send)
 
 
 def objects_insert(ctx: ConnectorContext, args: Mapping[str, Any]) -> Any:
@@ -123,7 +123,7 @@ def objects_insert(ctx: ConnectorContext, args: Mapping[str, Any]) -> Any:
             content_type=content_type,
         )
 
-    return _strip_acl(_call(ctx, "POST", send), args)
+    return _strip_acl(with_retries(ctx, "POST", send), args)
 
 
 def objects_delete(ctx: ConnectorContext, args: Mapping[str, Any]) -> None:
@@ -144,7 +144,7 @@ def objects_delete(ctx: ConnectorContext, args: Mapping[str, Any]) -> None:
         check_preconditions(name, meta, args, PRECONDITIONS, missing=args["object"])
         client.request("DELETE", path, query={"generation": int_arg(name, args, "generation")})
 
-    _call(ctx, "DELETE", send)
+    with_retries(ctx, "DELETE", send)
     return None
 
 
@@ -170,7 +170,7 @@ def objects_patch(ctx: ConnectorContext, args: Mapping[str, Any]) -> Any:
         # The emulator's PATCH response is not an object resource; read the real one back.
         return client.request_json("GET", path)
 
-    return _strip_acl(_call(ctx, "PATCH", send), args)
+    return _strip_acl(with_retries(ctx, "PATCH", send), args)
 
 
 def objects_copy(ctx: ConnectorContext, args: Mapping[str, Any]) -> Any:
@@ -237,7 +237,7 @@ def objects_list(ctx: ConnectorContext, args: Mapping[str, Any]) -> Any:
             )
         return list_with_glob(client, bucket, glob, args, page_size)
 
-    result = _call(ctx, "GET", send)
+    result = with_retries(ctx, "GET", send)
     if isinstance(result, dict) and args.get("projection") != "full":
         for item in result.get("items", []):
             item.pop("acl", None)
@@ -294,19 +294,7 @@ def _copy_like(ctx: ConnectorContext, args: Mapping[str, Any], op: str, verb: st
             content_type="application/json",
         )
 
-    return _call(ctx, "POST", send)
-
-
-def _call(ctx: ConnectorContext, method: str, send: Callable[[], Any]) -> Any:
-    """One connector request: ApiError -> HttpError, under the connector retry policy."""
-
-    def attempt() -> Any:
-        try:
-            return send()
-        except ApiError as error:
-            raise from_api_error(error) from None
-
-    return with_retries(ctx, method, attempt)
+    return with_retries(ctx, "POST", send)
 
 
 def _client(ctx: ConnectorContext) -> GcsClient:

@@ -29,7 +29,7 @@ from workflow_runtime.connectors.args import (
     string_arg,
 )
 from workflow_runtime.connectors.context import ConnectorContext
-from workflow_runtime.connectors.errors import ApiError, api_error, from_api_error
+from workflow_runtime.connectors.errors import api_error
 from workflow_runtime.connectors.retry import with_retries
 from workflow_runtime.errors import make_error
 from workflow_runtime.fakes.names import parse_workflow_name
@@ -55,7 +55,7 @@ def executions_create(ctx: ConnectorContext, args: Mapping[str, Any]) -> Any:
         record = executions.enqueue(project, location, workflow, argument, ctx.clock.now(), "create")
         return record.resource()
 
-    return _request(ctx, "POST", send)
+    return with_retries(ctx, "POST", send)
 
 
 def executions_run(ctx: ConnectorContext, args: Mapping[str, Any]) -> Any:
@@ -71,7 +71,7 @@ def executions_run(ctx: ConnectorContext, args: Mapping[str, Any]) -> Any:
     params = connector_params(connector, args)
     executions = _executions(ctx)
     if params.skip_polling:
-        _request(
+        with_retries(
             ctx,
             "POST",
             lambda: executions.enqueue(project, location, workflow, argument, ctx.clock.now(), "run"),
@@ -80,7 +80,7 @@ def executions_run(ctx: ConnectorContext, args: Mapping[str, Any]) -> Any:
     if runtime is None:
         raise make_error("SystemError", f"{connector}: no Runtime in the call context")
     start = ctx.clock.now()
-    record = _request(
+    record = with_retries(
         ctx, "POST", lambda: executions.run_now(runtime, project, location, workflow, argument, start)
     )
     finished = record.ended_at if record.ended_at is not None else ctx.clock.now()
@@ -106,7 +106,7 @@ def executions_get(ctx: ConnectorContext, args: Mapping[str, Any]) -> Any:
     check_args(connector, args, required=("name",), optional=("view",))
     name = string_arg(connector, args, "name")
     executions = _executions(ctx)
-    return _request(ctx, "GET", lambda: executions.get(name))
+    return with_retries(ctx, "GET", lambda: executions.get(name))
 
 
 CONNECTORS: dict[str, Callable[[ConnectorContext, Mapping[str, Any]], Any]] = {
@@ -159,16 +159,6 @@ def _decode_argument(argument: Any) -> Any:
         return json.loads(argument)
     except ValueError:
         raise api_error(400, f"Invalid JSON in execution.argument: {argument[:80]!r}") from None
-
-
-def _request(ctx: ConnectorContext, method: str, send: Callable[[], Any]) -> Any:
-    def attempt() -> Any:
-        try:
-            return send()
-        except ApiError as error:
-            raise from_api_error(error) from None
-
-    return with_retries(ctx, method, attempt)
 
 
 def _executions(ctx: ConnectorContext) -> Any:
