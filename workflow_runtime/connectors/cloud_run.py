@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from workflow_runtime.connectors.args import check_args, connector_params, string_arg
-from workflow_runtime.connectors.context import ConnectorContext
+from workflow_runtime.connectors.context import ConnectorContext, service
 from workflow_runtime.connectors.polling import wait_for_operation
 from workflow_runtime.connectors.retry import with_retries
 from workflow_runtime.errors import make_error
@@ -71,10 +71,8 @@ CONNECTORS: dict[str, Callable[[ConnectorContext, Mapping[str, Any]], Any]] = {
 
 
 def _fake(ctx: ConnectorContext) -> Any:
-    fake = getattr(ctx.services, "cloud_run", None)
-    if fake is None:
-        raise make_error(
-            "ConnectionFailedError",
-            "no Cloud Run service is configured: give Services(cloud_run=FakeCloudRun())",
-        )
-    return fake
+    return service(
+        ctx,
+        "cloud_run",
+        "no Cloud Run service is configured: give Services(cloud_run=FakeCloudRun())",
+    )

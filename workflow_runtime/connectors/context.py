@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Protocol
 
+from workflow_runtime.errors import make_error
+
 
 class Clock(Protocol):
     """Virtual time: `now()` in epoch seconds, `sleep()` blocks in virtual time only."""
@@ -33,3 +35,11 @@ class ConnectorContext(Protocol):
     steps: Steps
     services: Any
     env: Mapping[str, str]
+
+
+def service(ctx: ConnectorContext, name: str, missing: str) -> Any:
+    """`ctx.services.<name>`, or a ConnectionFailedError with message `missing` without one."""
+    found = getattr(ctx.services, name, None)
+    if found is None:
+        raise make_error("ConnectionFailedError", missing)
+    return found

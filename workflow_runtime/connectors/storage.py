@@ -31,7 +31,7 @@ from typing import Any
 from urllib.parse import quote
 
 from workflow_runtime.connectors.args import check_args, int_arg, string_arg
-from workflow_runtime.connectors.context import ConnectorContext
+from workflow_runtime.connectors.context import ConnectorContext, service
 from workflow_runtime.connectors.errors import decode_json_body, from_api_error
 from workflow_runtime.connectors.gcs_client import GcsClient, RawResponse
 from workflow_runtime.connectors.gcs_glob import GlobSyntaxError, compile_glob
@@ -298,14 +298,12 @@ def _copy_like(ctx: ConnectorContext, args: Mapping[str, Any], op: str, verb: st
 
 
 def _client(ctx: ConnectorContext) -> GcsClient:
-    client = getattr(ctx.services, "storage", None)
-    if client is None:
-        raise make_error(
-            "ConnectionFailedError",
-            "no Cloud Storage emulator is configured: give Services(storage=GcsClient(url)) "
-            "(the workflow_env fixture does)",
-        )
-    return client
+    return service(
+        ctx,
+        "storage",
+        "no Cloud Storage emulator is configured: give Services(storage=GcsClient(url)) "
+        "(the workflow_env fixture does)",
+    )
 
 
 def _segment(connector: str, arg: str, value: str | None) -> str:

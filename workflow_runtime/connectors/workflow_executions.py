@@ -28,7 +28,7 @@ from workflow_runtime.connectors.args import (
     connector_params,
     string_arg,
 )
-from workflow_runtime.connectors.context import ConnectorContext
+from workflow_runtime.connectors.context import ConnectorContext, service
 from workflow_runtime.connectors.errors import api_error
 from workflow_runtime.connectors.retry import with_retries
 from workflow_runtime.errors import make_error
@@ -162,11 +162,9 @@ def _decode_argument(argument: Any) -> Any:
 
 
 def _executions(ctx: ConnectorContext) -> Any:
-    executions = getattr(ctx.services, "executions", None)
-    if executions is None:
-        raise make_error(
-            "ConnectionFailedError",
-            "no workflow executions service is configured: give "
-            "Services(executions=FakeWorkflowExecutions(deployment))",
-        )
-    return executions
+    return service(
+        ctx,
+        "executions",
+        "no workflow executions service is configured: give "
+        "Services(executions=FakeWorkflowExecutions(deployment))",
+    )
