@@ -221,9 +221,9 @@ class Compiler:
         if kind == "steps":
             return m.StepsStep(name, line, nxt, self._block(body["steps"], kline, scope))
         if kind == "for":
-            return m.ForStep(name, line, nxt, self._for(name, body["for"], kline, scope))
+            return m.ForStep(name, line, nxt, self._for(name, body["for"], kline))
         if kind == "parallel":
-            return self._parallel(name, line, body["parallel"], kline, scope, nxt)
+            return self._parallel(name, line, body["parallel"], kline, nxt)
         if kind == "try":
             return self._try(name, line, body, scope, nxt)
         return m.Step(name, line, nxt)
@@ -376,7 +376,7 @@ class Compiler:
             result.append(m.Condition(test, item_line, action))
         return result
 
-    def _for(self, name: str, raw: Any, line: int, scope: _Scope) -> m.ForLoop:
+    def _for(self, name: str, raw: Any, line: int) -> m.ForLoop:
         if not isinstance(raw, LineDict):
             raise self.fail(line, f"step '{name}': 'for' must be a map")
         allowed = {"value", "index", "in", "range", "steps"}
@@ -407,9 +407,7 @@ class Compiler:
         body = self._block(raw["steps"], raw.key_lines["steps"], loop_scope, boundary=True)
         return m.ForLoop(raw["value"], raw.get("index"), items, rng, body, line)
 
-    def _parallel(
-        self, name: str, line: int, raw: Any, kline: int, scope: _Scope, nxt: str | None
-    ) -> m.ParallelStep:
+    def _parallel(self, name: str, line: int, raw: Any, kline: int, nxt: str | None) -> m.ParallelStep:
         if not isinstance(raw, LineDict):
             raise self.fail(kline, f"step '{name}': 'parallel' must be a map")
         allowed = {"shared", "concurrency_limit", "exception_policy", "branches", "for"}
@@ -443,12 +441,12 @@ class Compiler:
             limit = self._compile(value, lline, name)
         step = m.ParallelStep(name, line, nxt, list(shared), limit, policy)
         if "for" in raw:
-            step.loop = self._for(name, raw["for"], raw.key_lines["for"], scope)
+            step.loop = self._for(name, raw["for"], raw.key_lines["for"])
         else:
-            step.branches = self._branches(name, raw["branches"], raw.key_lines["branches"], scope)
+            step.branches = self._branches(name, raw["branches"], raw.key_lines["branches"])
         return step
 
-    def _branches(self, name: str, raw: Any, line: int, scope: _Scope) -> list[m.Branch]:
+    def _branches(self, name: str, raw: Any, line: int) -> list[m.Branch]:
         if not isinstance(raw, LineList) or not raw:
             raise self.fail(line, f"step '{name}': 'branches' must be a non-empty list")
         if len(raw) > self.limits.max_parallel_branches:
