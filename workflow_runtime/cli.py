@@ -11,7 +11,6 @@ check FILE...
 from __future__ import annotations
 
 import argparse
-import base64
 import json
 import os
 import sys
@@ -20,8 +19,9 @@ from pathlib import Path
 from typing import Any
 
 from workflow_runtime.connectors.gcs_client import GcsClient
-from workflow_runtime.engine import Runtime
+from workflow_runtime.engine import Runtime, Workflow
 from workflow_runtime.engine.runtime import check_user_env
+from workflow_runtime.engine.scopes import json_default
 from workflow_runtime.errors import WorkflowDefinitionError
 from workflow_runtime.fakes import Deployment, Services
 
@@ -83,15 +83,20 @@ def _check(files: list[Path], library: list[Path]) -> int:
     runtime = Runtime(library=library)
     status = EXIT_OK
     for file in files:
-        try:
-            runtime.load(file)
-        except WorkflowDefinitionError as error:
-            print(error, file=sys.stderr)
-            status = EXIT_INVALID
-        except OSError as error:
-            print(f"{error.filename or file}:1: cannot read: {error.strerror}", file=sys.stderr)
+        if _load(runtime, file) is None:
             status = EXIT_INVALID
     return status
+
+
+def _load(runtime: Runtime, file: Path) -> Workflow | None:
+    """The loaded workflow, or None after printing why it is invalid (FILE:LINE: message)."""
+    try:
+        return runtime.load(file)
+    except WorkflowDefinitionError as error:
+        print(error, file=sys.stderr)
+    except OSError as error:
+        print(f"{error.filename or file}:1: cannot read: {error.strerror}", file=sys.stderr)
+    return None
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -111,13 +116,8 @@ def _run(args: argparse.Namespace) -> int:
         print(str(error), file=sys.stderr)
         return EXIT_INVALID
     runtime = Runtime(services=services, env=env, library=library_files(args.lib))
-    try:
-        workflow = runtime.load(args.file)
-    except WorkflowDefinitionError as error:
-        print(error, file=sys.stderr)
-        return EXIT_INVALID
-    except OSError as error:
-        print(f"{error.filename or args.file}:1: cannot read: {error.strerror}", file=sys.stderr)
+    workflow = _load(runtime, args.file)
+    if workflow is None:
         return EXIT_INVALID
     result = runtime.run(workflow, argument)
     # Executions the workflow queued (executions.create, published events) run afterwards,
@@ -166,13 +166,4 @@ def build_services(environ: Mapping[str, str], catalog: Path | None, env: Mappin
 
 def to_json(value: Any) -> str:
     """JSON text of a workflow value (bytes as base64, like Google's execution output)."""
-    return json.dumps(value, default=_json_default, ensure_ascii=False)
-
-
-def _json_default(value: Any) -> Any:
-    if isinstance(value, bytes):
-        return base64.b64encode(value).decode("ascii")
-    name = getattr(value, "name", None)
-    if isinstance(name, str):  # a FunctionRef
-        return name
-    raise TypeError(f"cannot serialise {type(value).__name__} as JSON")
+    return json.dumps(value, default=json_default, ensure_ascii=False)

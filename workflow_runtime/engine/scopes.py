@@ -148,10 +148,12 @@ def json_size(value: Any) -> int:
         return len(value) + 2
     if isinstance(value, bytes):
         return (len(value) + 2) // 3 * 4 + 2
-    return len(json.dumps(value, default=_json_default, separators=(",", ":")))
+    return len(json.dumps(value, default=json_default, separators=(",", ":")))
 
 
-def _json_default(value: Any) -> Any:
+def json_default(value: Any) -> Any:
+    """`json.dumps(default=...)` for Workflows values: bytes as base64 (like Google's
+    execution output), a function as its name."""
     if isinstance(value, bytes):
         return base64.b64encode(value).decode("ascii")
     if isinstance(value, FunctionRef):
