@@ -167,36 +167,17 @@ def test_patch_updates_metadata_and_returns_object_resource(workflow_env):
 
 def test_copy_and_rewrite(workflow_env):
     workflow_env.put_json("src/a.json", {"a": 1})
-    copied = call(
-        workflow_env,
-        "copy",
-        sourceBucket=workflow_env.bucket,
-        sourceObject="src%2Fa.json",
-        destinationBucket=workflow_env.bucket,
-        destinationObject="dst%2Fa.json",
-    )
+    source = {
+        "sourceBucket": workflow_env.bucket,
+        "sourceObject": "src%2Fa.json",
+        "destinationBucket": workflow_env.bucket,
+    }
+    copied = call(workflow_env, "copy", **source, destinationObject="dst%2Fa.json")
     assert copied["name"] == "dst/a.json"
     assert workflow_env.get_json("dst/a.json") == {"a": 1}
-    assert (
-        raises(
-            workflow_env,
-            "copy",
-            sourceBucket=workflow_env.bucket,
-            sourceObject="src%2Fa.json",
-            destinationBucket=workflow_env.bucket,
-            destinationObject="dst%2Fa.json",
-            ifGenerationMatch=0,
-        )["code"]
-        == 412
-    )
-    rewritten = call(
-        workflow_env,
-        "rewrite",
-        sourceBucket=workflow_env.bucket,
-        sourceObject="src%2Fa.json",
-        destinationBucket=workflow_env.bucket,
-        destinationObject="dst%2Fb.json",
-    )
+    refused = raises(workflow_env, "copy", **source, destinationObject="dst%2Fa.json", ifGenerationMatch=0)
+    assert refused["code"] == 412
+    rewritten = call(workflow_env, "rewrite", **source, destinationObject="dst%2Fb.json")
     assert rewritten["done"] is True
     assert workflow_env.get_json("dst/b.json") == {"a": 1}
 
