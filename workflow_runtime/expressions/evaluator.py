@@ -19,17 +19,14 @@ from workflow_runtime.expressions.ast import (
     Name,
     Unary,
 )
+from workflow_runtime.expressions.operators import binary_op
 from workflow_runtime.expressions.values import (
-    check_double,
     check_int,
-    compare,
     copy_value,
     describe,
     is_int,
-    is_number,
     type_error,
     type_name,
-    values_equal,
 )
 
 
@@ -196,74 +193,6 @@ def _binary(expr: Binary, ctx: EvalContext) -> Any:
     right = _eval(expr.right, ctx)
     return binary_op(op, left, right)
 
-
-def binary_op(op: str, left: Any, right: Any) -> Any:
-    """Apply a non-logical binary operator to two evaluated values."""
-    if op == "==":
-        return values_equal(left, right)
-    if op == "!=":
-        return not values_equal(left, right)
-    if op in ("<", "<=", ">", ">="):
-        return compare(op, left, right)
-    if op == "in":
-        return _contains(left, right)
-    if op == "+" and isinstance(left, str) and isinstance(right, str):
-        return left + right
-    if not (is_number(left) and is_number(right)):
-        hint = ""
-        if op == "+" and (isinstance(left, str) or isinstance(right, str)):
-            hint = "; convert with string() to concatenate"
-        raise type_error(
-            f"unsupported operand types for '{op}': {type_name(left)} and {type_name(right)}{hint}"
-        )
-    return _ARITHMETIC[op](left, right)
-
-
-def _contains(item: Any, container: Any) -> bool:
-    if isinstance(container, list):
-        return any(values_equal(item, element) for element in container)
-    if isinstance(container, dict):
-        return isinstance(item, str) and item in container
-    raise type_error(f"'in' needs a list or a map on its right, got {type_name(container)}")
-
-
-def _number(value: int | float) -> int | float:
-    return check_int(value) if is_int(value) else check_double(value)
-
-
-def _divide(left: int | float, right: int | float) -> float:
-    if right == 0:
-        raise make_error("ZeroDivisionError", "division by zero")
-    if is_int(left) and is_int(right):
-        # True division of two ints, exact even beyond 2**53.
-        return check_double(left / right)
-    return check_double(float(left) / float(right))
-
-
-def _floor_divide(left: int | float, right: int | float) -> int | float:
-    if right == 0:
-        raise make_error("ZeroDivisionError", "integer division or modulo by zero")
-    if is_int(left) and is_int(right):
-        return check_int(left // right)
-    return check_double(float(left // right))
-
-
-def _remainder(left: int | float, right: int | float) -> int | float:
-    if right == 0:
-        raise make_error("ZeroDivisionError", "integer division or modulo by zero")
-    if is_int(left) and is_int(right):
-        return left % right
-    return check_double(float(left % right))
-
-
-_ARITHMETIC: dict[str, Callable[[Any, Any], Any]] = {
-    "+": lambda a, b: _number(a + b),
-    "-": lambda a, b: _number(a - b),
-    "*": lambda a, b: _number(a * b),
-    "/": _divide,
-    "//": _floor_divide,
-    "%": _remainder,
-}
 
 _EVALUATORS: dict[type, Callable[[Any, EvalContext], Any]] = {
     Literal: _literal,

@@ -1,4 +1,4 @@
-"""Workflows value model: type names, 64-bit integers, equality and ordering rules.
+"""Workflows value model: type names, 64-bit integers, equality (operators: operators.py).
 
 Workflows values are plain Python values (see docs/runtime-interfaces.md). Python's `bool`
 is an `int`, so every rule here tests `bool` before `int`.
@@ -94,23 +94,6 @@ def values_equal(left: Any, right: Any) -> bool:
     if isinstance(left, dict):
         return left.keys() == right.keys() and all(values_equal(left[k], right[k]) for k in left)
     return bool(left == right)
-
-
-def compare(op: str, left: Any, right: Any) -> bool:
-    """Workflows ordering (`<`, `<=`, `>`, `>=`): numbers with numbers, strings with strings."""
-    if (is_number(left) and is_number(right)) or (isinstance(left, str) and isinstance(right, str)):
-        if op == "<":
-            return bool(left < right)
-        if op == "<=":
-            return bool(left <= right)
-        if op == ">":
-            return bool(left > right)
-        return bool(left >= right)
-    raise make_error(
-        "TypeError",
-        f"'{op}' not supported between {type_name(left)} and {type_name(right)}: "
-        "only numbers with numbers and strings with strings can be ordered",
-    )
 
 
 def describe(value: Any) -> str:
