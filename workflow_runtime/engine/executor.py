@@ -10,7 +10,7 @@ from workflow_runtime.engine.accounting import Limits
 from workflow_runtime.engine.context import CallContext
 from workflow_runtime.engine.functions import lookup_builtin, lookup_connector
 from workflow_runtime.engine.http_builtins import is_internal_url
-from workflow_runtime.engine.loops import loop_items
+from workflow_runtime.engine.loops import loop_frames
 from workflow_runtime.engine.parallel import run_parallel
 from workflow_runtime.engine.retry import run_with_retry
 from workflow_runtime.engine.scopes import Frame, json_size
@@ -280,11 +280,7 @@ class Execution:
     def _for(self, step: m.ForStep, frame: Frame) -> Control:
         loop = step.loop
         assert loop is not None
-        for index, value in loop_items(loop, frame):
-            inner = frame.child()
-            inner.define(loop.value, value)
-            if loop.index is not None:
-                inner.define(loop.index, index)
+        for _, inner in loop_frames(loop, frame):
             ctl = self.run_block(loop.body, inner)
             if ctl is BREAK:
                 break

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from workflow_runtime.engine import model as m
@@ -10,7 +11,21 @@ from workflow_runtime.errors import make_error
 from workflow_runtime.expressions import resolve, type_name
 
 
-def loop_items(loop: m.ForLoop, frame: Frame) -> list[tuple[int, Any]]:
+def loop_frames(
+    loop: m.ForLoop, frame: Frame, *, parallel: bool = False, shared: frozenset[str] = frozenset()
+) -> Iterator[tuple[int, Frame]]:
+    """(index, frame) per iteration: a child frame of `frame` (a parallel one when
+    `parallel`) holding the loop's value and index variables. The items are evaluated
+    once, up front; each frame is made when its iteration is reached."""
+    for index, value in _loop_items(loop, frame):
+        inner = frame.child(shared=shared, parallel=parallel)
+        inner.define(loop.value, value)
+        if loop.index is not None:
+            inner.define(loop.index, index)
+        yield index, inner
+
+
+def _loop_items(loop: m.ForLoop, frame: Frame) -> list[tuple[int, Any]]:
     """(index, value) pairs of a for loop's `in` list or inclusive `range`."""
     if loop.items is not None:
         items = resolve(loop.items, frame)

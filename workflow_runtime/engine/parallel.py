@@ -12,7 +12,7 @@ from collections import deque
 from typing import TYPE_CHECKING, Any
 
 from workflow_runtime.engine import model as m
-from workflow_runtime.engine.loops import loop_items
+from workflow_runtime.engine.loops import loop_frames
 from workflow_runtime.errors import WorkflowError, make_error
 from workflow_runtime.expressions import resolve, type_name
 
@@ -41,15 +41,10 @@ def run_parallel(exe: Execution, step: m.ParallelStep, frame: Frame) -> Control:
     else:
         loop = step.loop
         assert loop is not None
-        for index, value in loop_items(loop, frame):
-            inner = frame.child(shared=shared, parallel=True)
-            inner.define(loop.value, value)
-            if loop.index is not None:
-                inner.define(loop.index, index)
+        for index, inner in loop_frames(loop, frame, parallel=True, shared=shared):
             units.append((len(units), index, loop.body, inner))
     limit = _concurrency_limit(exe, step, frame)
     errors: list[tuple[int, dict[str, Any]]] = []
-    bugs: list[BaseException] = []
 
     def worker() -> None:
         while units:
@@ -64,9 +59,9 @@ def run_parallel(exe: Execution, step: m.ParallelStep, frame: Frame) -> Control:
     clock = exe.ctx.clock
     tasks = [clock.spawn(f"{step.name}-{i}", worker) for i in range(min(limit, len(units)))]
     clock.join(tasks)
-    bugs.extend(t.error for t in tasks if t.error is not None)
-    if bugs:
-        raise bugs[0]
+    bug = next((t.error for t in tasks if t.error is not None), None)
+    if bug is not None:
+        raise bug
     if errors:
         most = exe.limits.max_unhandled_branch_errors
         ordered = [entry for _, entry in sorted(errors, key=lambda e: e[0])]
