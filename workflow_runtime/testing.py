@@ -30,6 +30,7 @@ import pytest
 from workflow_runtime.connectors.errors import ApiError
 from workflow_runtime.connectors.gcs_client import GcsClient
 from workflow_runtime.connectors.gcs_emulator import GcsEmulator
+from workflow_runtime.connectors.gcs_preconditions import current_metadata
 from workflow_runtime.engine import ExecutionResult, Runtime, StepCounter, VirtualClock
 from workflow_runtime.fakes import Deployment, PublishedEvent, Services
 from workflow_runtime.fakes.names import rfc3339
@@ -239,12 +240,7 @@ class WorkflowEnv:
         return f"/storage/v1/b/{self.bucket}/o/{quote(name, safe='')}"
 
     def _metadata(self, name: str) -> dict[str, Any] | None:
-        try:
-            return self.storage.request_json("GET", self._path(name))
-        except ApiError as error:
-            if error.code == 404:
-                return None
-            raise
+        return current_metadata(self.storage, self._path(name))
 
 
 @pytest.fixture(scope="session")
