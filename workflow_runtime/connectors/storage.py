@@ -238,9 +238,9 @@ def objects_list(ctx: ConnectorContext, args: Mapping[str, Any]) -> Any:
         return list_with_glob(client, bucket, glob, args, page_size)
 
     result = with_retries(ctx, "GET", send)
-    if isinstance(result, dict) and args.get("projection") != "full":
+    if isinstance(result, dict):
         for item in result.get("items", []):
-            item.pop("acl", None)
+            _strip_acl(item, args)
     return result
 
 
