@@ -362,13 +362,7 @@ class Compiler:
             action_body = LineDict({k: v for k, v in item.items() if k != "condition"})
             action_body.line = item_line
             action_body.key_lines = {k: v for k, v in item.key_lines.items() if k != "condition"}
-            for key in action_body:
-                if key not in _CONDITION_ACTIONS:
-                    raise self.fail(
-                        item.key_lines[key],
-                        f"step '{name}': unknown key '{key}' in a condition (allowed: "
-                        f"{', '.join(sorted(_CONDITION_ACTIONS))})",
-                    )
+            self._check_keys(name, action_body, _CONDITION_ACTIONS, "a condition")
             if not action_body:
                 raise self.fail(item_line, f"step '{name}': a condition needs an action (next...)")
             test = self._compile(item["condition"], item.key_lines["condition"], name)
@@ -379,13 +373,7 @@ class Compiler:
     def _for(self, name: str, raw: Any, line: int) -> m.ForLoop:
         if not isinstance(raw, LineDict):
             raise self.fail(line, f"step '{name}': 'for' must be a map")
-        allowed = {"value", "index", "in", "range", "steps"}
-        for key in raw:
-            if key not in allowed:
-                raise self.fail(
-                    raw.key_lines[key],
-                    f"step '{name}': unknown key '{key}' in 'for' (allowed: {', '.join(sorted(allowed))})",
-                )
+        self._check_keys(name, raw, {"value", "index", "in", "range", "steps"}, "'for'")
         for key in ("value", "index"):
             if key in raw and not isinstance(raw[key], str):
                 raise self.fail(raw.key_lines[key], f"step '{name}': '{key}' must be a name")
@@ -411,13 +399,7 @@ class Compiler:
         if not isinstance(raw, LineDict):
             raise self.fail(kline, f"step '{name}': 'parallel' must be a map")
         allowed = {"shared", "concurrency_limit", "exception_policy", "branches", "for"}
-        for key in raw:
-            if key not in allowed:
-                raise self.fail(
-                    raw.key_lines[key],
-                    f"step '{name}': unknown key '{key}' in 'parallel' "
-                    f"(allowed: {', '.join(sorted(allowed))})",
-                )
+        self._check_keys(name, raw, allowed, "'parallel'")
         if ("branches" in raw) == ("for" in raw):
             raise self.fail(kline, f"step '{name}': 'parallel' needs exactly one of branches/for")
         shared = raw.get("shared", [])
@@ -495,12 +477,7 @@ class Compiler:
             eline = body.key_lines["except"]
             if not isinstance(raw_except, LineDict) or "steps" not in raw_except:
                 raise self.fail(eline, f"step '{name}': 'except' needs 'steps' (and 'as')")
-            for key in raw_except:
-                if key not in ("as", "steps"):
-                    raise self.fail(
-                        raw_except.key_lines[key],
-                        f"step '{name}': unknown key '{key}' in 'except' (allowed: as, steps)",
-                    )
+            self._check_keys(name, raw_except, {"as", "steps"}, "'except'")
             as_name = raw_except.get("as")
             if as_name is not None and not isinstance(as_name, str):
                 raise self.fail(eline, f"step '{name}': 'as' must be a variable name")
@@ -509,13 +486,7 @@ class Compiler:
         return step
 
     def _check_retry_map(self, name: str, retry: dict, line: int) -> None:
-        allowed = {"predicate", "max_retries", "backoff"}
-        for key in retry:
-            if key not in allowed:
-                raise self.fail(
-                    line,
-                    f"step '{name}': unknown key '{key}' in 'retry' (allowed: {', '.join(sorted(allowed))})",
-                )
+        self._check_keys(name, retry, {"predicate", "max_retries", "backoff"}, "'retry'", line)
         for key in ("predicate", "max_retries"):
             if key not in retry:
                 raise self.fail(line, f"step '{name}': 'retry' needs '{key}'")
@@ -523,16 +494,21 @@ class Compiler:
         if backoff is not None:
             if not isinstance(backoff, dict):
                 raise self.fail(line, f"step '{name}': 'backoff' must be a map")
-            for key in backoff:
-                if key not in ("initial_delay", "max_delay", "multiplier"):
-                    raise self.fail(
-                        line,
-                        f"step '{name}': unknown key '{key}' in 'backoff' "
-                        "(allowed: initial_delay, max_delay, multiplier)",
-                    )
+            self._check_keys(name, backoff, {"initial_delay", "max_delay", "multiplier"}, "'backoff'", line)
         predicate = retry["predicate"]
         if isinstance(predicate, str) and expression_source(predicate) is None:
             raise self.fail(line, f"step '{name}': 'predicate' must be an expression like ${{f}}")
+
+    def _check_keys(
+        self, name: str, raw: dict, allowed: set[str], where: str, line: int | None = None
+    ) -> None:
+        """Reject the first key of `raw` not in `allowed`, at its own line unless `line`."""
+        for key in raw:
+            if key not in allowed:
+                raise self.fail(
+                    raw.key_lines[key] if line is None else line,
+                    f"step '{name}': unknown key '{key}' in {where} (allowed: {', '.join(sorted(allowed))})",
+                )
 
     # --- expressions -----------------------------------------------------------------
 
