@@ -549,30 +549,28 @@ def _expressions(value: Any, line: int) -> Iterator[tuple[Expr, int]]:
         source = expression_source(value)
         if source is not None:
             yield parse_expression(source), line
-    elif isinstance(value, dict):
-        lines = getattr(value, "key_lines", {})
-        for key, item in value.items():
-            yield from _expressions(item, lines.get(key, line))
-    elif isinstance(value, list):
-        lines = getattr(value, "item_lines", [line] * len(value))
-        for item, item_line in zip(value, lines, strict=False):
-            yield from _expressions(item, item_line)
+    for item, item_line in _children(value, line):
+        yield from _expressions(item, item_line)
 
 
 def _find_bad_expression(value: Any, line: int) -> tuple[int, str]:
     """The line and text of the first malformed expression inside a raw value."""
     if isinstance(value, str):
         return line, repr(value)
-    children: list[tuple[Any, int]] = []
-    if isinstance(value, dict):
-        lines = getattr(value, "key_lines", {})
-        children = [(item, lines.get(key, line)) for key, item in value.items()]
-    elif isinstance(value, list):
-        lines = getattr(value, "item_lines", [line] * len(value))
-        children = list(zip(value, lines, strict=False))
-    for item, item_line in children:
+    for item, item_line in _children(value, line):
         try:
             compile_value(plain(item))
         except ExpressionSyntaxError:
             return _find_bad_expression(item, item_line)
     return line, repr(value)
+
+
+def _children(value: Any, line: int) -> list[tuple[Any, int]]:
+    """The items of a raw map or list with their lines (`line` where none is known)."""
+    if isinstance(value, dict):
+        lines = getattr(value, "key_lines", {})
+        return [(item, lines.get(key, line)) for key, item in value.items()]
+    if isinstance(value, list):
+        lines = getattr(value, "item_lines", [line] * len(value))
+        return list(zip(value, lines, strict=False))
+    return []
