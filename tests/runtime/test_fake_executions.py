@@ -51,7 +51,7 @@ def test_failed_execution_resource_carries_the_error_payload(tmp_path):
     assert json.loads(executions.get(record.name)["error"]["payload"]) == "oops"
 
 
-def test_unknown_workflow_and_execution_are_404(tmp_path):
+def test_unknown_workflow_and_execution_are_404():
     executions = FakeWorkflowExecutions(Deployment())
     with pytest.raises(ApiError) as info:
         executions.enqueue("p", "l", "ghost", None, 0.0, "create")
