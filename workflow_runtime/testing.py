@@ -11,8 +11,8 @@
   finalized" CloudEvent of an object in the bucket), `cloud_event(type, data)` and
   `publish(type, data)` (through the bus to the enrolled workflows, which then run).
 
-`tests/conftest.py` re-exports the fixtures. `connector_context()` builds the minimal
-context a connector needs, for testing connectors without running a workflow.
+`tests/conftest.py` re-exports the fixtures. `connector_context()` builds the engine's
+CallContext for testing connectors without running a workflow.
 """
 
 from __future__ import annotations
@@ -20,7 +20,6 @@ from __future__ import annotations
 import itertools
 import json
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -31,28 +30,18 @@ from workflow_runtime.connectors.errors import ApiError
 from workflow_runtime.connectors.gcs_client import GcsClient
 from workflow_runtime.connectors.gcs_emulator import GcsEmulator
 from workflow_runtime.connectors.gcs_preconditions import current_metadata
-from workflow_runtime.engine import ExecutionResult, Runtime, StepCounter, VirtualClock
+from workflow_runtime.engine import CallContext, ExecutionResult, Runtime, StepCounter, VirtualClock
 from workflow_runtime.fakes import Deployment, PublishedEvent, Services
 from workflow_runtime.fakes.names import rfc3339
 
 _bucket_ids = itertools.count(1)
 
 
-@dataclass
-class ConnectorContext:
-    """The minimal call context of a connector: clock, steps, services, env, runtime."""
-
-    clock: VirtualClock
-    steps: StepCounter
-    services: Services
-    env: dict[str, str] = field(default_factory=dict)
-    runtime: Runtime | None = None
-
-
-def connector_context(services: Services, runtime: Runtime | None = None) -> ConnectorContext:
-    """A fresh context (own clock and step counter) for calling connectors directly."""
+def connector_context(services: Services, runtime: Runtime | None = None) -> CallContext:
+    """A fresh call context (own step counter; the runtime's clock, else a new one, and an
+    empty env) for calling connectors directly."""
     clock = runtime.clock if runtime else VirtualClock()
-    return ConnectorContext(clock, StepCounter(), services, runtime=runtime)
+    return CallContext(clock, StepCounter(), services, env={}, runtime=runtime)
 
 
 class WorkflowEnv:
