@@ -47,15 +47,7 @@ class PipelineWorkflow(pulumi.ComponentResource):
         self.id = deployed.id
         self.revision_id = deployed.revision_id
         self.service_account = deployed.service_account
-        self.register_outputs(
-            {
-                "name": self.name,
-                "id": self.id,
-                "revision": self.revision_id,
-                "serviceAccount": self.service_account,
-                "trigger": self.trigger,
-            }
-        )
+        self.register_outputs(deployed.outputs(self.trigger))
 
     @staticmethod
     def _trigger(

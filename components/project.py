@@ -111,22 +111,15 @@ class ProjectPlatform(pulumi.ComponentResource):
             opts=after_apis,
         )
 
-        eventarc_invoker = gcp.serviceaccount.Account(
-            "eventarc-invoker",
-            project=project,
-            account_id=naming.EVENTARC_INVOKER_ACCOUNT,
-            display_name="Eventarc triggers and pipelines into workflows",
-            opts=after_apis,
-        )
-        eventarc_grants = iam.create_grants(
-            "eventarc-invoker",
+        eventarc_invoker, eventarc_grants = _invoker(
+            naming.EVENTARC_INVOKER_ACCOUNT,
+            "Eventarc triggers and pipelines into workflows",
             [
                 iam.Grant(iam.EVENT_RECEIVER, "project", "receives Eventarc events"),
                 iam.Grant(iam.WORKFLOWS_INVOKER, "project", "starts the destination workflows"),
             ],
-            eventarc_invoker.email,
             config,
-            child,
+            after_apis,
         )
         # Pipelines authenticate to the Workflows API with an OAuth token of the invoker;
         # the Eventarc agent mints it, on this one account only.
@@ -138,19 +131,12 @@ class ProjectPlatform(pulumi.ComponentResource):
             opts=child,
         )
 
-        scheduler_invoker = gcp.serviceaccount.Account(
-            "scheduler-invoker",
-            project=project,
-            account_id=naming.SCHEDULER_INVOKER_ACCOUNT,
-            display_name="Cloud Scheduler jobs into workflows",
-            opts=after_apis,
-        )
-        scheduler_grants = iam.create_grants(
-            "scheduler-invoker",
+        scheduler_invoker, scheduler_grants = _invoker(
+            naming.SCHEDULER_INVOKER_ACCOUNT,
+            "Cloud Scheduler jobs into workflows",
             [iam.Grant(iam.WORKFLOWS_INVOKER, "project", "starts the scheduled workflows")],
-            scheduler_invoker.email,
             config,
-            child,
+            after_apis,
         )
 
         self.eventarc_invoker_email: pulumi.Output[str] = eventarc_invoker.email
@@ -171,3 +157,17 @@ class ProjectPlatform(pulumi.ComponentResource):
                 "messageBus": self.message_bus.id,
             }
         )
+
+
+def _invoker(
+    account_id: str,
+    display_name: str,
+    grants: list[iam.Grant],
+    config: StackConfig,
+    opts: pulumi.ResourceOptions,
+) -> tuple[gcp.serviceaccount.Account, list[pulumi.CustomResource]]:
+    """A service account that triggers act as, with its grants (named after the account)."""
+    account = gcp.serviceaccount.Account(
+        account_id, project=config.project, account_id=account_id, display_name=display_name, opts=opts
+    )
+    return account, iam.create_grants(account_id, grants, account.email, config, opts)

@@ -129,12 +129,4 @@ class MarkerRouter(pulumi.ComponentResource):
             "bucket": config.bucket,
             "routes": self.routes,
         }
-        self.register_outputs(
-            {
-                "name": self.name,
-                "id": self.id,
-                "revision": self.revision_id,
-                "serviceAccount": self.service_account,
-                "trigger": self.trigger,
-            }
-        )
+        self.register_outputs(deployed.outputs(self.trigger))

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import pulumi
 import pulumi_gcp as gcp
@@ -29,6 +30,16 @@ class DeployedWorkflow:
     def after_iam(self) -> list[pulumi.Resource]:
         """What a trigger of this workflow must wait for."""
         return [self.workflow, *self.grants]
+
+    def outputs(self, trigger: Mapping[str, Any]) -> dict[str, Any]:
+        """The outputs a component owning this workflow registers."""
+        return {
+            "name": self.name,
+            "id": self.id,
+            "revision": self.revision_id,
+            "serviceAccount": self.service_account,
+            "trigger": trigger,
+        }
 
 
 def deploy_workflow(
