@@ -39,7 +39,7 @@ class PipelineWorkflow(pulumi.ComponentResource):
         env = workflow_env(spec, config)
         grants = iam.workflow_grants(spec)
         super().__init__("blueprint:workflows:PipelineWorkflow", spec.name, None, opts)
-        child = pulumi.ResourceOptions(parent=self)
+        child = pulumi.ResourceOptions(parent=self, depends_on=platform.api_resources)
 
         deployed = deploy_workflow(spec.name, spec.description, source, env, grants, config, child)
         self.trigger = self._trigger(spec, config, platform, deployed.workflow, child, deployed.after_iam)

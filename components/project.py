@@ -19,7 +19,9 @@ from components import iam, naming
 from components.catalog import Catalog
 from components.config import EVENT_BUS_ID, StackConfig
 
+# serviceusage.googleapis.com must already be on (it is what enables the others).
 BASE_APIS: tuple[str, ...] = (
+    "cloudresourcemanager.googleapis.com",
     "workflows.googleapis.com",
     "workflowexecutions.googleapis.com",
     "eventarc.googleapis.com",
@@ -77,6 +79,9 @@ class ProjectPlatform(pulumi.ComponentResource):
             for api in apis
         }
         api_list = list(self.apis.values())
+        # Everything that calls an API waits for it to be enabled (a fresh project
+        # otherwise fails with SERVICE_DISABLED on the first `up`).
+        self.api_resources: list[pulumi.Resource] = api_list
         after_apis = pulumi.ResourceOptions(parent=self, depends_on=api_list)
 
         eventarc_agent = gcp.projects.ServiceIdentity(

@@ -98,7 +98,7 @@ class MarkerRouter(pulumi.ComponentResource):
         name = naming.ROUTER_WORKFLOW
         env = router_env(catalog, config)
         super().__init__("blueprint:workflows:MarkerRouter", name, None, opts)
-        child = pulumi.ResourceOptions(parent=self)
+        child = pulumi.ResourceOptions(parent=self, depends_on=platform.api_resources)
         deployed = deploy_workflow(
             name,
             "Routes Cloud Storage marker objects to the workflows of the pipeline.",
