@@ -51,6 +51,21 @@ def required_apis(catalog: Catalog) -> list[str]:
     return sorted(needed)
 
 
+class BucketLocationError(ValueError):
+    """The data bucket is not where the stack config says; the message says what to set."""
+
+
+def checked_bucket_location(actual: str, config: StackConfig) -> str:
+    """The bucket's real location, lower-cased, if it is the stack's `bucketLocation`."""
+    if actual.lower() != config.bucket_location.lower():
+        raise BucketLocationError(
+            f"bucketLocation is {config.bucket_location!r} but bucket {config.bucket!r} is in "
+            f"{actual!r}; Eventarc Cloud Storage triggers must be created in the bucket's location. "
+            f"Run: pulumi config set bucketLocation {actual.lower()}"
+        )
+    return actual.lower()
+
+
 class ProjectPlatform(pulumi.ComponentResource):
     """Project-level resources shared by all workflows and triggers."""
 
@@ -94,6 +109,15 @@ class ProjectPlatform(pulumi.ComponentResource):
             role=EVENTARC_AGENT_ROLE,
             member=eventarc_agent_member,
             opts=child,
+        )
+
+        # Eventarc Cloud Storage triggers must live where the bucket lives: take the real
+        # location and hold it against the one the stack declares.
+        data_bucket = gcp.storage.get_bucket_output(
+            name=config.bucket, project=project, opts=pulumi.InvokeOutputOptions(depends_on=api_list)
+        )
+        self.bucket_location: pulumi.Output[str] = data_bucket.location.apply(
+            lambda actual: checked_bucket_location(actual, config)
         )
 
         gcs_agent = gcp.storage.get_project_service_account_output(

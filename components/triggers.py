@@ -53,7 +53,7 @@ def gcs_trigger(
         resource_name,
         name=naming.check_id("Eventarc trigger id", trigger_id, naming.EVENTARC_ID),
         project=config.project,
-        location=config.bucket_location.lower(),
+        location=platform.bucket_location,
         matching_criterias=[
             {"attribute": "type", "value": GCS_FINALIZED},
             {"attribute": "bucket", "value": config.bucket},

@@ -34,6 +34,7 @@ from components.stack_files import ROOT, engine_config, project_name
 PROGRAM = ROOT / "__main__.py"
 PROJECT_NUMBER = "123456789012"
 GCS_AGENT_INVOKE = "gcp:storage/getProjectServiceAccount:getProjectServiceAccount"
+GET_BUCKET_INVOKE = "gcp:storage/getBucket:getBucket"
 
 
 @dataclass(frozen=True)
@@ -110,7 +111,9 @@ class ProgramFailed(Exception):
 class ProgramMocks(pulumi.runtime.Mocks):
     """Answers resource registrations and invokes with realistic computed outputs."""
 
-    def __init__(self) -> None:
+    def __init__(self, bucket_location: str) -> None:
+        """`bucket_location` is where the data bucket really is (GCS answers in upper case)."""
+        self.bucket_location = bucket_location.upper()
         self.invokes: list[str] = []
         self.registered: dict[tuple[str, str], tuple[str, dict[str, Any], dict[str, Any]]] = {}
 
@@ -133,6 +136,8 @@ class ProgramMocks(pulumi.runtime.Mocks):
                 "project": args.args.get("project"),
             }
             return answer, []
+        if args.token == GET_BUCKET_INVOKE:
+            return {"name": args.args.get("name"), "location": self.bucket_location}, []
         raise NotImplementedError(f"the mock engine does not answer invoke {args.token}")
 
 
@@ -209,17 +214,21 @@ def evaluate(
     overrides: Mapping[str, Any] | None = None,
     config: Mapping[str, str] | None = None,
     program: Path = PROGRAM,
+    bucket_location: str | None = None,
 ) -> Evaluation:
     """Run the program for `stack` under mocks; if it raises, raise ProgramFailed.
 
     `config` replaces the stack file's engine config; `overrides` maps config paths
     (`canary.percent`, `eventRouting`, `gcp:region`) to values applied on top.
+    `bucket_location` is where the mocked data bucket really is (default: where the
+    config says it is).
     """
     namespace = project_name()
     engine = dict(config if config is not None else engine_config(stack))
     for path, value in (overrides or {}).items():
         engine = set_config_path(engine, path, value, namespace)
-    mocks = ProgramMocks()
+    declared = engine.get(f"{namespace}:bucketLocation") or engine.get("gcp:region") or "us-central1"
+    mocks = ProgramMocks(bucket_location or declared)
     monitor = _RecordingMonitor(mocks)
     started = time.perf_counter()
     try:

@@ -6,10 +6,19 @@ from __future__ import annotations
 import base64
 import json
 
+import pytest
+
 from components.catalog import load_catalog
 from components.stack_files import load_stack
 from tests.program.resource_types import ENROLLMENT, JOB, PIPELINE, TRIGGER
-from tools.mock_engine import Evaluation, Registered, evaluate_cached
+from tools.mock_engine import (
+    GET_BUCKET_INVOKE,
+    Evaluation,
+    ProgramFailed,
+    Registered,
+    evaluate,
+    evaluate_cached,
+)
 
 FINALIZED = "google.cloud.storage.object.v1.finalized"
 
@@ -190,3 +199,14 @@ def test_direct_mode_gives_each_enabled_gcs_workflow_its_own_trigger() -> None:
         assert trigger.inputs["destination"]["workflow"] == run.named(owner).id
         assert {c["attribute"] for c in trigger.inputs["matchingCriterias"]} == {"type", "bucket"}
     assert "markerRouter" not in run.outputs
+
+
+def test_a_bucket_elsewhere_than_declared_fails_with_the_fix() -> None:
+    """The trigger's location is the bucket's real one; a stack that declares another fails."""
+    with pytest.raises(ProgramFailed) as failure:
+        evaluate("prod", bucket_location="EUROPE-WEST4")
+    message = str(failure.value.error)  # Pulumi wraps the BucketLocationError, naming the trigger
+    assert "marker-router-trigger" in message
+    assert "bucketLocation is 'us'" in message
+    assert "pulumi config set bucketLocation europe-west4" in message
+    assert GET_BUCKET_INVOKE in evaluate_cached("prod").invokes
