@@ -45,7 +45,10 @@ EVENT_RECEIVER = "roles/eventarc.eventReceiver"
 
 # capability (catalog) -> the narrowest predefined roles that cover it.
 CAPABILITY_ROLES: dict[str, tuple[str, ...]] = {
-    # Create and read builds; the builds run as their own service account.
+    # Create and read builds. A build that runs as a user-specified service account also
+    # needs iam.serviceAccounts.actAs on that one account (roles/iam.serviceAccountUser
+    # granted on it, not on the project): it comes with the build account itself, when
+    # the workflows that submit builds get their logic.
     "cloud-build": ("roles/cloudbuild.builds.editor",),
     # Read GKE clusters and their endpoint (no workload or credential writes).
     "gke-read": ("roles/container.clusterViewer",),

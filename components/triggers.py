@@ -26,6 +26,9 @@ EXECUTIONS_API = "https://workflowexecutions.googleapis.com/v1"
 # Starting an execution answers within seconds; a minute covers a slow API call.
 SCHEDULER_ATTEMPT_DEADLINE = "60s"
 # A missed run is retried a few times with backoff, then waits for the next schedule.
+# Scheduler retries only when the start request errs or times out; if a response is lost
+# after the execution was created, a second run starts, so scheduled workflows must be
+# idempotent (the poller and retention cleanup are: they act on what they find).
 SCHEDULER_RETRY = {
     "retry_count": 3,
     "min_backoff_duration": "30s",
