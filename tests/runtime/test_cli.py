@@ -111,6 +111,21 @@ def test_check_validates_every_file(
     assert lines[1].startswith(f"{missing}:1: cannot read")
 
 
+def test_check_reports_an_expression_over_the_length_limit(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    wf = tmp_path / "long.yaml"
+    expression = "${" + "1 + " * 100 + "1}"  # 404 characters
+    wf.write_text(
+        f"main:\n  steps:\n    - short:\n        assign:\n          - x: ${{0}}\n"
+        f"    - long:\n        return: {expression}\n",
+        encoding="utf-8",
+    )
+    assert main(["check", str(wf)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"{wf}:7: step 'long': expression of 404 characters, more than the limit of 400")
+
+
 def test_python_dash_m_entry_point(workflow_file: Path) -> None:
     completed = subprocess.run(
         [

@@ -455,3 +455,61 @@ def test_expressions_in_flow_collections_and_with_colons_load_like_on_google() -
         """
     )
     assert Runtime().run(workflow).result == [[2, "two"], "}", 20]
+
+
+# --- expression length --------------------------------------------------------------------
+
+
+def _with_expression(length: int) -> str:
+    """A workflow whose `greeting` value is one `${...}` of `length` characters, at line 5."""
+    expression = '${"' + "a" * (length - 5) + '"}'
+    assert len(expression) == length
+    return textwrap.dedent(
+        f"""
+        - a:
+            return:
+              n: 1
+              greeting: '{expression}'
+        """
+    ).lstrip("\n")
+
+
+def test_an_expression_at_the_length_limit_loads() -> None:
+    limit = Runtime().limits.max_expression_length
+    assert limit == 400
+    assert Runtime().run(_with_expression(limit)).result["greeting"] == "a" * (limit - 5)
+
+
+def test_an_expression_one_over_the_length_limit_is_rejected_at_its_line() -> None:
+    error = rejection(_with_expression(401))
+    assert error.line == 4
+    assert "step 'a'" in error.message
+    assert "401 characters" in error.message
+    assert "limit of 400" in error.message
+
+
+def test_the_length_limit_covers_map_keys_and_nested_values() -> None:
+    long = "${" + "x" * 399 + "}"
+    error = rejection(
+        f"""
+        - a:
+            assign:
+              - m:
+                  ok: 1
+                  '{long}': 2
+        """
+    )
+    assert error.line == 5
+    error = rejection(
+        f"""
+        - a:
+            switch:
+              - condition: ${{true}}
+                next: b
+              - condition: '{long}'
+                next: b
+        - b:
+            return: 1
+        """
+    )
+    assert error.line == 5

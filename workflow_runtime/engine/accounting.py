@@ -25,6 +25,11 @@ class Limits:
     max_parallel_nesting: int = 2
     max_concurrent_branches: int = 20
     max_unhandled_branch_errors: int = 100
+    # Google's expressions page: "There is a limit to the expression length" (the number is
+    # on the quotas page, not in our stored copies); 400 is the figure third-party emulators
+    # use. Counted over the whole `${...}` string, delimiters included ("All expressions must
+    # begin with a $ and be enclosed in curly brackets"), checked at load time.
+    max_expression_length: int = 400
 
 
 @dataclass

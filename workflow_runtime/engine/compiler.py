@@ -514,6 +514,14 @@ class Compiler:
 
     def _compile(self, value: Any, line: int, step: str) -> Compiled:
         """Compile a value, mapping syntax errors and unknown calls to their line."""
+        too_long = _long_expression(value, line, self.limits.max_expression_length)
+        if too_long is not None:
+            bad_line, length = too_long
+            raise self.fail(
+                bad_line,
+                f"step '{step}': expression of {length} characters, more than the limit of "
+                f"{self.limits.max_expression_length} (counting the ${{ and }})",
+            )
         try:
             compiled = compile_value(plain(value))
         except ExpressionSyntaxError as exc:
@@ -551,6 +559,27 @@ def _expressions(value: Any, line: int) -> Iterator[tuple[Expr, int]]:
             yield parse_expression(source), line
     for item, item_line in _children(value, line):
         yield from _expressions(item, item_line)
+
+
+def _long_expression(value: Any, line: int, limit: int) -> tuple[int, int] | None:
+    """The line and length of the first `${...}` (map keys included) longer than `limit`."""
+    if isinstance(value, str):
+        if expression_source(value) is not None and len(value) > limit:
+            return line, len(value)
+        return None
+    if isinstance(value, dict):
+        lines = getattr(value, "key_lines", {})
+        for key, item in value.items():
+            key_line = lines.get(key, line)
+            found = _long_expression(str(key), key_line, limit) or _long_expression(item, key_line, limit)
+            if found is not None:
+                return found
+        return None
+    for item, item_line in _children(value, line):
+        found = _long_expression(item, item_line, limit)
+        if found is not None:
+            return found
+    return None
 
 
 def _find_bad_expression(value: Any, line: int) -> tuple[int, str]:
