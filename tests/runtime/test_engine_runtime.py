@@ -110,6 +110,41 @@ def test_every_step_is_billed_once_including_containers() -> None:
     assert (outcome.steps.internal, outcome.steps.external) == (8, 0)
 
 
+def test_a_conditions_steps_block_is_part_of_the_switch_not_a_step() -> None:
+    # Google bills executed steps; a condition's `steps:` has no name of its own, so the
+    # switch and the steps nested in it are billed, like a for body's or an except's steps.
+    nested = run(
+        """
+        - check:
+            switch:
+              - condition: ${true}
+                steps:
+                  - inner:
+                      assign:
+                        - x: 1
+                next: done
+        - skipped:
+            assign:
+              - x: 2
+        - done:
+            return: ${x}
+        """
+    )
+    assert nested.result == 1  # the condition's `next` still applies after its steps
+    # check, inner, done
+    assert (nested.steps.internal, nested.steps.external) == (3, 0)
+    inline = run(
+        """
+        - check:
+            switch:
+              - condition: ${true}
+                return: 1
+        """
+    )
+    # The docs do not say how an inline action is billed: the switch and its return.
+    assert inline.steps.internal == 2
+
+
 @dataclass
 class FakeHttp:
     """Records requests and answers from a table of (method, url) -> response."""

@@ -175,6 +175,9 @@ class Execution:
         """Run one step (billing it) and apply its `next`."""
         if type(step) is not m.TryStep and type(step) is not m.CallStep:
             # try bills its attempts through its body; a call bills once it knows the URL.
+            # Named containers (`steps:`, for, parallel) are steps and bill once each: the
+            # pricing page counts "any step that executes" and is silent on containers, so
+            # this keeps the behaviour we had.
             self.counter.internal()
         ctl = self._handlers[type(step)](step, frame)
         if ctl is None and step.next is not None:
@@ -265,6 +268,19 @@ class Execution:
                 action = condition.action
                 if type(action) is m.Step:  # only `next`
                     return next_control(action.next) if action.next else None
+                if type(action) is m.StepsStep:
+                    # A condition's `steps:` is part of the switch step, not a step of its
+                    # own: Google bills executed steps (pricing page), and the steps here are
+                    # the named ones inside it (conditions page, "nest multiple steps inside a
+                    # switch block"). So only the switch and the nested steps are billed, as
+                    # for the unnamed `steps:` of a for body or an except.
+                    ctl = self.run_block(action.body, frame)
+                    if ctl is None and action.next is not None:
+                        return next_control(action.next)
+                    return ctl
+                # An inline assign/call/return/raise does the work the pricing page lists
+                # (assigning variables, calls); the docs do not say whether it is billed apart
+                # from the switch, so it keeps being billed as one more step.
                 return self.run_step(action, frame)
         return None
 
