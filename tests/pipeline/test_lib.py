@@ -278,7 +278,7 @@ def test_exhausted_launch_retries_log_job_retry_exhausted(pipeline: Pipeline, tm
         "job": "objects-job",
         "scene_id": "s1",
         "retry_max": 5,
-        "error": result.result["error"]["message"],
+        "error": result.result["message"],
     }
     assert [entry.severity for entry in result.logs if entry.payload == exhausted] == ["ERROR"]
     assert [m["event"] for m in metrics(result, "job_invocation")] == ["start"]
