@@ -228,5 +228,6 @@ def _check_segment(name: str, arg: str, value: str) -> None:
 
 
 def _request_query(name: str, args: Mapping[str, Any]) -> dict[str, Any] | None:
+    """The `query` of a single-request function, once its `timeout` is checked too."""
     timeout_arg(name, args, default=REQUEST_TIMEOUT, maximum=MAX_REQUEST_TIMEOUT)
     return simple_map_arg(name, args, "query")
