@@ -53,6 +53,11 @@ _FFFD_PER_BYTE = "workflows-fffd-per-byte"
 codecs.register_error(_FFFD_PER_BYTE, _replace_each_byte)
 
 
+def utf8_text(data: bytes) -> str:
+    """Bytes as UTF-8 text the way text.decode(data, "UTF-8") does it (U+FFFD per bad byte)."""
+    return data.decode("utf-8", errors=_FFFD_PER_BYTE)
+
+
 @registry.function("text.decode")
 def decode(ctx: Any, data: Any, charset: Any = "UTF-8") -> str:
     """Text of bytes in a charset (UTF-8 by default); undecodable bytes become U+FFFD."""
