@@ -28,7 +28,9 @@ Not settled by those pages, decided here:
 - `method` is required (every example gives it; no default is documented), and
   `connector_params`, which none of these pages lists, is refused;
 - requests follow the connector retry policy (retry.py): GET idempotent, others not.
-The fake answers at once, so a request never reaches its own `timeout`.
+The fake answers at once, so a request never reaches its own `timeout`; `headers` are
+checked (a map of simple types) but the fake API server only speaks JSON, so they do not
+change how a body is sent.
 """
 
 from __future__ import annotations
