@@ -345,7 +345,7 @@ def test_sys_log_records_severity_payload_and_virtual_time() -> None:
 
 def test_sys_log_positional_args_as_in_googles_examples() -> None:
     # The sys.log reference's `args: [${myVar}, "ERROR"]`, quoted as standard YAML needs
-    # inside [...] (unquoted, it is refused: see test_engine_validation.py).
+    # inside [...] (unquoted, it is refused: see test_engine_deploy_checks.py).
     outcome = run(
         """
         - assignStep:
