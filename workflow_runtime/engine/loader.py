@@ -51,7 +51,7 @@ class _LineLoader(yaml.SafeLoader):
         structure") says a source is "either a valid YAML or JSON file", and JSON indented
         with tabs is valid JSON (RFC 8259 whitespace); YAML 1.2 also allows tabs as
         separators there, only PyYAML's YAML 1.1 does not. Outside flow collections
-        nothing changes, so no YAML document Google refuses gets through here.
+        nothing changes: a tab in block YAML is still refused.
         """
         if self.index == 0 and self.peek() == "\ufeff":
             self.forward()
