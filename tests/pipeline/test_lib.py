@@ -81,7 +81,7 @@ def test_valid_scene_ids_pass(pipeline: Pipeline, tmp_path: Path, scene_id: str)
         ("a\nb", "control characters"),
         ("a\x00b", "control characters"),
         ("a\x7fb", "control characters"),
-        (7, "expected a string, got int"),
+        (7, "expected a string, got integer"),
         (None, "expected a string, got null"),
     ],
 )
