@@ -50,7 +50,7 @@ def validate_event_routes(catalog: Catalog, config: StackConfig) -> None:
 
 def create_external_routes(config: StackConfig, platform: ProjectPlatform) -> list[pulumi.Resource]:
     """An enrollment and pipeline per `eventBus.destinations` entry, after the bus IAM."""
-    opts = pulumi.ResourceOptions(depends_on=platform.event_deps)
+    opts = pulumi.ResourceOptions(parent=platform, depends_on=platform.event_deps)
     created: list[pulumi.Resource] = []
     for event_type, workflow in sorted(config.events.destinations.items()):
         name = workflow.rsplit("/", 1)[-1]

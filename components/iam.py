@@ -68,7 +68,6 @@ CAPABILITY_ROLES: dict[str, tuple[str, ...]] = {
 }
 
 
-
 @dataclass(frozen=True)
 class CustomRole:
     """A project custom role: its id, what it is for, and each permission with the page
@@ -196,7 +195,8 @@ def check_least_privilege(grants: Sequence[Grant]) -> None:
             raise IamError(f"{grant.role} must be granted on {where}, not the project ({grant.reason})")
         if "/roles/" in grant.role:
             role = custom_role(grant.role)
-            wide = sorted(p for p in role.permissions if p.startswith("run.") and p not in PROJECT_RUN_PERMISSIONS)
+            run_permissions = {p for p in role.permissions if p.startswith("run.")}
+            wide = sorted(run_permissions - PROJECT_RUN_PERMISSIONS)
             if wide:
                 raise IamError(
                     f"custom role {role.role_id} carries {wide}: Cloud Run permissions other than "

@@ -80,7 +80,9 @@ def checked_job_name(job: str, region: str, config: StackConfig) -> str:
             f"Cloud Run job {job!r} cannot be read in {region} (project {config.project}): {exc}. {fix}"
         ) from exc
     if not found.uid:
-        raise MissingJobError(f"Cloud Run job {job!r} does not exist in {region} (project {config.project}). {fix}")
+        raise MissingJobError(
+            f"Cloud Run job {job!r} does not exist in {region} (project {config.project}). {fix}"
+        )
     return job
 
 
