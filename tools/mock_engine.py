@@ -144,8 +144,9 @@ class ProgramMocks(pulumi.runtime.Mocks):
         if args.token == GET_JOB_INVOKE:
             job, region, project = (args.args.get(key) for key in ("name", "location", "project"))
             if (job, region) in self.missing_jobs:
-                # What the provider's data source reports for an absent job.
-                raise RuntimeError(f"projects/{project}/locations/{region}/jobs/{job} not found")
+                # The provider's data source fails the invoke for an absent job (an error
+                # the program sees as an exception from the invoke, like a real preview).
+                return {}, [("name", f"projects/{project}/locations/{region}/jobs/{job} not found")]
             uid = hashlib.sha256(f"{project}/{region}/{job}".encode()).hexdigest()[:16]
             return {"name": job, "location": region, "project": project, "uid": uid}, []
         raise NotImplementedError(f"the mock engine does not answer invoke {args.token}")
