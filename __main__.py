@@ -12,6 +12,7 @@ from components.config import read_stack_config
 from components.event_routes import create_external_routes, validate_event_routes
 from components.pipeline_workflow import PipelineWorkflow
 from components.project import ProjectPlatform, required_apis
+from components.publish_check import check_publishers
 from components.routing import MarkerRouter, validate_routing
 from components.run_grants import validate_job_regions
 from components.sources import workflow_source
@@ -23,6 +24,7 @@ validate_job_regions(catalog, config)
 validate_event_routes(catalog, config)
 sources = {name: workflow_source(spec.path) for name, spec in catalog.workflows.items()}
 router_source = workflow_source(WORKFLOWS_DIR / "marker-router.yaml")
+check_publishers({**sources, "marker-router": router_source})
 
 platform = ProjectPlatform("platform", config, required_apis(catalog))
 create_external_routes(config, platform)
