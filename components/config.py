@@ -438,8 +438,6 @@ def _labels(r: _Reader, raw: Any) -> dict[str, str]:
 
 # --- Least privilege and the event bus (issue #10) ---------------------------------------
 
-# A principal as IAM spells it in a binding (cloud.google.com/iam/docs/principal-identifiers).
-_PRINCIPAL = re.compile(r"^(user|serviceAccount|group|domain):[^\s:]+$|^principal(Set)?://\S+$")
 _WORKFLOW_RESOURCE = re.compile(
     r"^projects/[a-z][a-z0-9-]{4,28}[a-z0-9]/locations/[a-z0-9-]+/workflows/[A-Za-z][-_A-Za-z0-9]{0,63}$"
 )
@@ -478,7 +476,7 @@ def _event_bus(r: _Reader, section: Mapping[str, Any], gcp_region: str) -> Event
             key = "eventBus.region" if region else "gcp:region"
             hint = "" if region else " (or set eventBus.region to one: the bus may live elsewhere)"
             r.problem(key, effective, reason + hint)
-    publishers = r.text_list(section, "publishers", _check_principal, path="eventBus")
+    publishers = r.text_list(section, "publishers", checks.check_principal, path="eventBus")
     return EventBusConfig(
         region=region,
         publishers=publishers,
@@ -500,15 +498,6 @@ def _destinations(r: _Reader, raw: Any) -> dict[str, str]:
         else:
             good[str(event_type)] = workflow
     return good
-
-
-def _check_principal(item: str) -> str | None:
-    if _PRINCIPAL.match(item):
-        return None
-    return (
-        "IAM principals such as serviceAccount:NAME@PROJECT.iam.gserviceaccount.com, "
-        "user:EMAIL or group:EMAIL"
-    )
 
 
 def _check_rollback_marker(template: str) -> str | None:

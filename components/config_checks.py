@@ -100,6 +100,20 @@ def check_eventarc_advanced_region(name: str) -> str | None:
     )
 
 
+# A principal as IAM spells it in a binding (cloud.google.com/iam/docs/principal-identifiers).
+_PRINCIPAL = re.compile(r"^(user|serviceAccount|group|domain):[^\s:]+$|^principal(Set)?://\S+$")
+
+
+def check_principal(item: str) -> str | None:
+    """An IAM principal identifier such as `serviceAccount:NAME@PROJECT.iam.gserviceaccount.com`."""
+    if _PRINCIPAL.match(item):
+        return None
+    return (
+        "IAM principals such as serviceAccount:NAME@PROJECT.iam.gserviceaccount.com, "
+        "user:EMAIL or group:EMAIL"
+    )
+
+
 def check_bucket_location(name: str) -> str | None:
     """Where the bucket lives: a region, a multi-region (us, eu, asia) or a dual-region."""
     if name in BUCKET_MULTI_REGIONS or _REGION.match(name):
