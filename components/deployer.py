@@ -27,11 +27,12 @@ PROJECT_ROLES: tuple[tuple[str, str], ...] = (
     ("roles/iam.roleAdmin", "creates the custom roles of components/iam.py"),
     ("roles/resourcemanager.projectIamAdmin", "adds the project-level IAM members"),
     ("roles/workflows.editor", "creates and updates the workflows"),
-    ("roles/eventarc.developer", "creates the trigger, the message bus, enrollments and pipelines"),
-    (
-        "roles/eventarc.messageBusUser",
-        "uses the bus in enrollments (Eventarc Advanced: create an enrollment)",
-    ),
+    ("roles/eventarc.developer", "creates the Cloud Storage trigger, the enrollments and pipelines"),
+    # "Create a bus" (cloud.google.com/eventarc/advanced/docs/publish-events/create-bus,
+    # Required roles): Message Bus Admin to create a bus, Message Bus User (eventarc.buses.use)
+    # to use it, both "on your bus project".
+    ("roles/eventarc.messageBusAdmin", "creates the message bus"),
+    ("roles/eventarc.messageBusUser", "uses the bus in the enrollments"),
     ("roles/cloudscheduler.admin", "creates and updates the Scheduler jobs"),
 )
 # On the data bucket only: read its location, add the workflows' object grants.

@@ -27,9 +27,11 @@ Other project-level roles, each because Google offers no narrower resource for i
   cloud.google.com/workflows/docs/access-control).
 - `roles/logging.logWriter`: log entries are written to the project's logs.
 - Eventarc: `eventReceiver` is granted on the project (cloud.google.com/eventarc/docs/
-  workflows/route-trigger-cloud-storage, "Before you begin"); pulumi-gcp 10.2.0 has no IAM
-  resource for a MessageBus (no `*Iam*` class in `pulumi_gcp.eventarc`), so Message Bus
-  User is granted on the project, where the stack's bus is the only bus of its region.
+  workflows/route-trigger-cloud-storage, "Before you begin"). Message Bus User: Google's
+  "Create a bus" page grants it "on your bus project"
+  (cloud.google.com/eventarc/advanced/docs/publish-events/create-bus, Required roles), and
+  pulumi-gcp 10.2.0 has no IAM resource for a MessageBus (no `*Iam*` class in
+  `pulumi_gcp.eventarc`); the stack's bus is the only bus of its project and region.
 """
 
 from __future__ import annotations

@@ -24,6 +24,7 @@ def test_the_project_roles_are_the_documented_least_privilege_set() -> None:
         "roles/resourcemanager.projectIamAdmin",
         "roles/workflows.editor",
         "roles/eventarc.developer",
+        "roles/eventarc.messageBusAdmin",
         "roles/eventarc.messageBusUser",
         "roles/cloudscheduler.admin",
     ]
