@@ -125,6 +125,29 @@ CUSTOM_ROLES: tuple[CustomRole, ...] = (JOB_RUNNER, RUN_OPERATIONS)
 # The only Cloud Run permissions a project-level grant may carry (see RUN_OPERATIONS).
 PROJECT_RUN_PERMISSIONS = frozenset({"run.operations.get"})
 
+# Every predefined role the program grants on the project, with the page saying why no
+# narrower grant exists. check_least_privilege refuses a project role missing here.
+PROJECT_LEVEL_ROLES: dict[str, str] = {
+    LOG_WRITER: "cloud.google.com/logging/docs/access-control: Logging's predefined roles are "
+    "granted on the project or higher (log entries are written to the project)",
+    WORKFLOWS_INVOKER: "cloud.google.com/iam/docs/roles-permissions/workflows: lowest-level "
+    "resource Project (no per-workflow IAM)",
+    EVENT_RECEIVER: "cloud.google.com/iam/docs/roles-permissions/eventarc: Eventarc roles' lowest-level "
+    "resource is Project; cloud.google.com/eventarc/docs/workflows/route-trigger-cloud-storage",
+    BUS_PUBLISHER: "cloud.google.com/eventarc/advanced/docs/publish-events/create-bus: Message Bus User "
+    '"on your bus project"; pulumi-gcp 10.2.0 has no MessageBus IAM resource',
+    "roles/eventarc.serviceAgent": "cloud.google.com/eventarc/docs/access-control, Eventarc service "
+    "agent: the agent's role on the project",
+    "roles/pubsub.publisher": "cloud.google.com/eventarc/docs/workflows/route-trigger-cloud-storage: "
+    "the Cloud Storage service agent publishes to topics Eventarc creates (names unknown beforehand)",
+    "roles/cloudbuild.builds.editor": "cloud.google.com/build/docs/securing-builds/"
+    "configure-access-to-resources: builds are granted on the project (a build is no IAM resource)",
+    "roles/container.clusterViewer": "cloud.google.com/iam/docs/roles-permissions/container: "
+    "lowest-level resource Project",
+    "roles/monitoring.viewer": "cloud.google.com/monitoring/access-control: Monitoring roles are "
+    "granted on the project (metrics scope); not re-checked for this change",
+}
+
 PRIMITIVE_ROLES = frozenset({"roles/owner", "roles/editor", "roles/viewer"})
 # Roles never granted on the project: object access is bucket-scoped, Cloud Run job-scoped.
 PROJECT_FORBIDDEN_PREFIXES: tuple[str, ...] = ("roles/storage.", "roles/run.")
@@ -195,6 +218,11 @@ def check_least_privilege(grants: Sequence[Grant]) -> None:
         if grant.role.startswith(PROJECT_FORBIDDEN_PREFIXES):
             where = "the bucket" if grant.role.startswith("roles/storage.") else "the jobs"
             raise IamError(f"{grant.role} must be granted on {where}, not the project ({grant.reason})")
+        if grant.role.startswith("roles/") and grant.role not in PROJECT_LEVEL_ROLES:
+            raise IamError(
+                f"{grant.role} on the project ({grant.reason}): add it to PROJECT_LEVEL_ROLES in "
+                "components/iam.py with the page saying no narrower grant exists, or grant it lower"
+            )
         if "/roles/" in grant.role:
             role = custom_role(grant.role)
             run_permissions = {p for p in role.permissions if p.startswith("run.")}

@@ -203,3 +203,19 @@ def test_the_least_privilege_check_accepts_the_narrow_forms() -> None:
             iam.Grant(iam.RUN_OPERATIONS.name("p"), "project", "x"),
         ]
     )
+
+
+def test_every_project_role_in_the_plan_has_its_page(run: Evaluation) -> None:
+    """The remaining project-level roles are exactly those iam.py documents (with the page
+    saying no narrower grant exists), plus its project custom role."""
+    project_roles = {r.inputs["role"] for r in run.of_type(PROJECT_MEMBER)}
+    predefined = {role for role in project_roles if role.startswith("roles/")}
+    assert predefined <= set(iam.PROJECT_LEVEL_ROLES), predefined - set(iam.PROJECT_LEVEL_ROLES)
+    custom = project_roles - predefined
+    assert {iam.custom_role(name) for name in custom} == {iam.RUN_OPERATIONS}
+    assert all("cloud.google.com/" in page for page in iam.PROJECT_LEVEL_ROLES.values())
+
+
+def test_an_undocumented_project_role_is_refused() -> None:
+    with pytest.raises(iam.IamError, match="add it to PROJECT_LEVEL_ROLES"):
+        iam.check_least_privilege([iam.Grant("roles/pubsub.editor", "project", "x")])
