@@ -212,7 +212,7 @@ def test_every_project_role_in_the_plan_has_its_page(run: Evaluation) -> None:
     predefined = {role for role in project_roles if role.startswith("roles/")}
     assert predefined <= set(iam.PROJECT_LEVEL_ROLES), predefined - set(iam.PROJECT_LEVEL_ROLES)
     custom = project_roles - predefined
-    assert {iam.custom_role(name) for name in custom} == {iam.RUN_OPERATIONS}
+    assert {iam.custom_role(name).role_id for name in custom} == {iam.RUN_OPERATIONS.role_id}
     assert all("cloud.google.com/" in page for page in iam.PROJECT_LEVEL_ROLES.values())
 
 
