@@ -103,8 +103,11 @@ JOB_RUNNER = CustomRole(
         "run.jobs.run": "run/docs/reference/rest/v1/namespaces.jobs/run",
         "run.jobs.runWithOverrides": "run/docs/reference/rest/v1/namespaces.jobs/run",
         # jobs.executions.get: "run.executions.get: Get job executions"
-        # (cloud.google.com/run/docs/reference/iam/permissions); an execution is a child of
-        # its job (projects/P/locations/L/jobs/J/executions/E), so the job's policy covers it.
+        # (cloud.google.com/run/docs/reference/iam/permissions). The blocking jobs.run does
+        # not need it (the operation carries the Execution); a workflow that sets
+        # skip_polling reads the execution itself (TIMEOUT_AND_RETRY_POLICY.md). An execution
+        # is a child of its job (projects/P/locations/L/jobs/J/executions/E), so granting
+        # it on the job reaches only that job's executions.
         "run.executions.get": "run/docs/reference/iam/permissions",
     },
 )

@@ -1,6 +1,7 @@
 """Print the `gcloud` commands that give a principal exactly what deploying a stack needs.
 
     python -m tools.deployer_grants --stack prod --principal user:alice@example.com
+    python -m tools.deployer_grants --principal user:alice@example.com   # every stack
 
 Prints, in the order a first deploy needs them: the project roles, the data bucket role,
 Cloud Run Admin on each job the program grants (per region), then the `pulumi up --target`
@@ -18,7 +19,7 @@ from collections.abc import Sequence
 from components.catalog import load_catalog
 from components.config_checks import check_principal
 from components.deployer import PROJECT_ROLES, deployer_grants, gcloud_commands
-from components.stack_files import load_stack
+from components.stack_files import STACKS, load_stack
 from tools.mock_engine import Evaluation, evaluate
 
 ACCOUNT = "gcp:serviceaccount/account:Account"
@@ -72,7 +73,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m tools.deployer_grants", description=__doc__.splitlines()[0]
     )
-    parser.add_argument("--stack", required=True, help="stack name (Pulumi.<stack>.yaml)")
+    parser.add_argument(
+        "--stack", choices=STACKS, help="one stack (Pulumi.<stack>.yaml); default: every stack"
+    )
     parser.add_argument(
         "--principal", required=True, help="e.g. user:alice@example.com or serviceAccount:ci@P.iam..."
     )
@@ -82,7 +85,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"error: --principal {args.principal!r}: expected {reason}", file=sys.stderr)
         return 2
     try:
-        print(script(args.stack, args.principal))
+        print(
+            "\n\n".join(script(stack, args.principal) for stack in ([args.stack] if args.stack else STACKS))
+        )
     except (OSError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

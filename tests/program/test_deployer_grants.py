@@ -90,3 +90,12 @@ def test_the_command_line_prints_the_script_in_first_deploy_order(
 def test_a_malformed_principal_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
     assert cli.main(["--stack", "prod", "--principal", "alice@example.com"]) == 2
     assert "--principal 'alice@example.com': expected IAM principals such as" in capsys.readouterr().err
+
+
+def test_without_a_stack_every_stack_is_printed(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["--principal", PRINCIPAL]) == 0
+    out = capsys.readouterr().out
+    for stack in ("staging", "prod"):
+        project = load_stack(stack).project
+        assert f"# Deployer grants for stack {stack} (project {project}) to {PRINCIPAL}" in out
+        assert f"gcloud projects add-iam-policy-binding {project} " in out
