@@ -27,6 +27,9 @@ PROJECT_ROLES: tuple[tuple[str, str], ...] = (
     ("roles/iam.roleAdmin", "creates the custom roles of components/iam.py"),
     ("roles/resourcemanager.projectIamAdmin", "adds the project-level IAM members"),
     ("roles/workflows.editor", "creates and updates the workflows"),
+    # "Create an enrollment" (cloud.google.com/eventarc/advanced/docs/receive-events/
+    # create-enrollment, Required roles): Eventarc Developer on the pipeline and enrollment
+    # project (eventarc.pipelines.create, eventarc.enrollments.create).
     ("roles/eventarc.developer", "creates the Cloud Storage trigger, the enrollments and pipelines"),
     # "Create a bus" (cloud.google.com/eventarc/advanced/docs/publish-events/create-bus,
     # Required roles): Message Bus Admin to create a bus, Message Bus User (eventarc.buses.use)
