@@ -151,3 +151,22 @@ def test_control_check_then_act_without_a_precondition_does_race(
         if [r.result for r in world.env.wait(seed=seed)] == [True, True]:
             doubled.append(seed)
     assert doubled, "no seed interleaved the two executions"
+
+
+def test_two_concurrent_usd_markers_create_one_gpu_job(fresh_pipeline: Callable[[], Pipeline]) -> None:
+    for seed in SEEDS:
+        world = fresh_pipeline()
+        for cluster, zone in (
+            ("blueprint-cluster", "us-central1-a"),
+            ("blueprint-cluster-secondary", "us-east1-b"),
+        ):
+            added = world.env.gke.add_cluster(cluster, zone, namespaces=("blueprint",))
+            added.add_node(
+                "gpu-1", {"cloud.google.com/gke-accelerator": "nvidia-tesla-t4"}, {"nvidia.com/gpu": "1"}
+            )
+        event = world.marker("scenes/s1/usd/.usd_complete")
+        world.env.start("episode-generation-pipeline", event, env={"BP_ENV": "staging"})
+        world.env.start("episode-generation-pipeline", event, env={"BP_ENV": "staging"})
+        results = world.env.wait(seed=seed)
+        assert sorted(r.result["status"] for r in results) == ["SKIPPED", "SUCCESS"], seed
+        assert len(world.env.gke.created_jobs()) == 1, seed
