@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 import pytest
 
-from tests.pipeline.world import Pipeline
+from tools.pipeline_world import Pipeline
 from workflow_runtime.connectors.gcs_client import GcsClient
 from workflow_runtime.connectors.gcs_emulator import GcsEmulator
 from workflow_runtime.testing import WorkflowEnv

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.pipeline.world import Pipeline
+from tools.pipeline_world import Pipeline
 
 SEEDS = range(20)
 ENABLED = {"ENABLE_EXPERIMENTAL": "true"}

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.pipeline.world import Pipeline, env_of
+from tools.pipeline_world import Pipeline, env_of
 
 REPORT = "scenes/s1/episode-generation-job/quality_gate_report.json"
 PASSING = {"summary": {"can_proceed": True, "blocking_failures": 0}}

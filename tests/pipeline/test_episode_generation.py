@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.pipeline.world import Pipeline, env_of
+from tools.pipeline_world import Pipeline, env_of
 from workflow_runtime.fakes.k8s_jobs import JobOutcome
 
 TRIGGER = "scenes/s1/usd/.usd_complete"

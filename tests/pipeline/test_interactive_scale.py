@@ -4,7 +4,7 @@ wait for its job before it marks the assets ready."""
 
 from __future__ import annotations
 
-from tests.pipeline.world import Pipeline, env_of
+from tools.pipeline_world import Pipeline, env_of
 
 ASSETS_TRIGGER = "scenes/s1/assets/scene_assets.json"
 LAYOUT_TRIGGER = "scenes/s1/layout/scene_layout.json"

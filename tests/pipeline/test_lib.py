@@ -10,7 +10,7 @@ import pytest
 
 from components.catalog import WorkflowSpec
 from components.env import trigger_markers
-from tests.pipeline.world import CATALOG, Pipeline, messages, metrics
+from tools.pipeline_world import CATALOG, Pipeline, messages, metrics
 from workflow_runtime.fakes.cloud_run import JobOutcome
 
 PS_ENV = {"PRIMARY_WORKFLOW_REGION": "us-central1", "SECONDARY_WORKFLOW_REGION": "us-east1"}

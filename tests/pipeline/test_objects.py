@@ -3,7 +3,7 @@ only on success, the idempotency skip, the rollback of objects/ only, and failov
 
 from __future__ import annotations
 
-from tests.pipeline.world import Pipeline, env_of, messages
+from tools.pipeline_world import Pipeline, env_of, messages
 
 TRIGGER = "scenes/s1/layout/scene_layout.json"
 COMPLETE = "scenes/s1/objects/.objects_complete"

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.pipeline.world import Pipeline, env_of
+from tools.pipeline_world import Pipeline, env_of
 
 TRIGGER = "scenes/s1/assets/.regen3d_complete"
 FLOWS = {

@@ -3,7 +3,7 @@ idempotency skip and both failure paths (nothing of assets/ is ever deleted)."""
 
 from __future__ import annotations
 
-from tests.pipeline.world import Pipeline, env_of
+from tools.pipeline_world import Pipeline, env_of
 
 TRIGGER = "scenes/s1/assets/.assets_ready"
 COMPLETE = "scenes/s1/assets/.regen3d_complete"

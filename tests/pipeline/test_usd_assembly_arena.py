@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.pipeline.world import Pipeline, env_of
+from tools.pipeline_world import Pipeline, env_of
 
 USD_TRIGGER = "scenes/s1/assets/.regen3d_complete"
 USD_LOCK = "scenes/s1/locks/usd-assembly.lock"

@@ -4,7 +4,7 @@ the variation outputs a rerun resumes from."""
 
 from __future__ import annotations
 
-from tests.pipeline.world import Pipeline, env_of
+from tools.pipeline_world import Pipeline, env_of
 
 TRIGGER = "scenes/s1/replicator/.replicator_complete"
 PREFIX = "scenes/s1/variation_assets"
