@@ -11,6 +11,7 @@ from collections import deque
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from components.catalog import WorkflowSpec, load_catalog
 from components.config import StackConfig
@@ -87,6 +88,22 @@ class Pipeline:
             if method == "POST" and path.startswith("/upload/") and query.get("name") == name:
                 raise api_error(code, f"writes of {name} are refused by the test")
             return original(method, path, **kwargs)
+
+        storage.request_json = request_json  # type: ignore[method-assign]
+
+    def refuse_reads(self, name: str, code: int = 403, *, after: int = 0) -> None:
+        """Metadata reads of object `name` answer HTTP `code`, once `after` have succeeded."""
+        storage = self.env.storage
+        original = storage.request_json
+        path = f"/storage/v1/b/{self.bucket}/o/{quote(name, safe='')}"
+        served = [0]
+
+        def request_json(method: str, request_path: str, **kwargs: Any) -> Any:
+            if method == "GET" and request_path == path:
+                served[0] += 1
+                if served[0] > after:
+                    raise api_error(code, f"reads of {name} are refused by the test")
+            return original(method, request_path, **kwargs)
 
         storage.request_json = request_json  # type: ignore[method-assign]
 

@@ -106,8 +106,13 @@ def test_production_happy_path_runs_the_gpu_job_e2e_and_quality_gate(pipeline: P
     volumes = {v["name"]: v for v in pod["volumes"]}
     assert volumes["dshm"]["emptyDir"] == {"medium": "Memory", "sizeLimit": "16Gi"}
     assert volumes["gcs-service-account"]["secret"] == {"secretName": "gcs-service-account"}
-    posts = [r for r in pipeline.env.gke.requests if r.method == "POST"]
-    assert {r.path for r in posts} == {"/apis/batch/v1/namespaces/blueprint/jobs"}
+    # Only nodes, Job creates and Job reads: no stray setMasterAuth (the original POSTed one).
+    calls = {(r.method, r.path.rsplit("/jobs/", 1)[0]) for r in pipeline.env.gke.requests}
+    assert calls == {
+        ("GET", "/api/v1/nodes"),
+        ("POST", "/apis/batch/v1/namespaces/blueprint/jobs"),
+        ("GET", "/apis/batch/v1/namespaces/blueprint"),
+    }
     e2e = [j for j in pipeline.env.gke.created_jobs() if j["metadata"]["name"].startswith("staging-e2e-s1-")]
     assert len(e2e) == 1
     (gate,) = pipeline.cloud_run.runs

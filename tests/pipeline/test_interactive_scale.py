@@ -4,7 +4,7 @@ wait for its job before it marks the assets ready."""
 
 from __future__ import annotations
 
-from tools.pipeline_world import Pipeline, env_of
+from tools.pipeline_world import Pipeline, env_of, metrics
 
 ASSETS_TRIGGER = "scenes/s1/assets/scene_assets.json"
 LAYOUT_TRIGGER = "scenes/s1/layout/scene_layout.json"
@@ -84,6 +84,21 @@ def test_scale_happy_path_marks_scaled_and_assets_ready_after_the_job(pipeline: 
     )
     assert pipeline.env.get_json("scenes/s1/assets/.assets_ready")["status"] == "ready"
     assert pipeline.env.get_json("scenes/s1/layout/.scale_complete")["status"] == "completed"
+
+
+def test_scale_logs_both_job_metrics(pipeline: Pipeline) -> None:
+    # The original skipped its metrics set-up on the usual path, leaving scaleStartTime
+    # undefined when it logged the completion.
+    event = pipeline.marker(LAYOUT_TRIGGER)
+    result = pipeline.run("scale-pipeline", event)
+    start, complete = metrics(result, "job_invocation")
+    assert (start["job"], start["event"], complete["event"], complete["status"]) == (
+        "scale-job",
+        "start",
+        "complete",
+        "SUCCEEDED",
+    )
+    assert complete["duration_seconds"] > 0
 
 
 def test_scale_skips_a_scaled_layout(pipeline: Pipeline) -> None:

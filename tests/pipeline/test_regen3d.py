@@ -90,3 +90,13 @@ def test_run_failure_writes_both_markers_and_raises(pipeline: Pipeline) -> None:
         "execution": execution,
     }
     assert not pipeline.env.exists(COMPLETE)
+
+
+def test_an_error_while_verifying_the_marker_fails_clearly_and_releases_the_claim(pipeline: Pipeline) -> None:
+    # The original referenced an undefined variable on this path (errorMsg).
+    event = _seed(pipeline)
+    pipeline.refuse_reads(COMPLETE, code=403, after=1)  # the idempotency check still reads it
+    result = pipeline.run("regen3d-pipeline", event)
+    assert result.state == "FAILED" and result.error["code"] == 403
+    assert "HttpError" in result.error["tags"]
+    assert not pipeline.env.exists("scenes/s1/locks/regen3d.lock")
