@@ -62,3 +62,39 @@ def test_the_cost_tool_measures_every_body_it_lists(fresh_pipeline: Callable[[],
         "upsell-features-pipeline",
         "scene-generation-pipeline",
     }
+
+
+# primary/secondary workflows -> the job they health-check
+ROUTED = {
+    "objects-pipeline": "objects-job",
+    "dream2flow-preparation-pipeline": "dream2flow-preparation-job",
+    "dwm-preparation-pipeline": "dwm-preparation-job",
+    "scene-generation-pipeline": "scene-generation-job",
+}
+
+
+def _argument(pipeline: Pipeline, name: str) -> object:
+    scenario = SCENARIOS[name]
+    return {**pipeline.marker(scenario.marker), **scenario.payload} if scenario.marker else scenario.payload
+
+
+@pytest.mark.parametrize("name", sorted(ROUTED))
+def test_primary_down_runs_every_job_in_the_secondary_region(pipeline: Pipeline, name: str) -> None:
+    assert CATALOG.workflows[name].region_routing == "primary-secondary"
+    pipeline.cloud_run.set_region_down("us-central1", code=503)
+    result = pipeline.run(name, _argument(pipeline, name), **SCENARIOS[name].env)
+    assert result.state == "SUCCEEDED", result.error
+    assert pipeline.cloud_run.runs and {run.region for run in pipeline.cloud_run.runs} == {"us-east1"}
+    warnings = [e.payload for e in result.logs if e.severity == "WARNING"]
+    assert warnings[0].startswith(f"Primary region us-central1 job {ROUTED[name]} unavailable: ")
+
+
+@pytest.mark.parametrize("name", sorted(ROUTED))
+def test_both_regions_down_fail_before_anything_is_written(pipeline: Pipeline, name: str) -> None:
+    pipeline.cloud_run.set_region_down("us-central1", code=503)
+    pipeline.cloud_run.set_region_down("us-east1", code=404)
+    argument = _argument(pipeline, name)
+    before = pipeline.objects()
+    result = pipeline.run(name, argument, **SCENARIOS[name].env)
+    assert result.state == "FAILED" and result.error["code"] == "no_healthy_region"
+    assert pipeline.cloud_run.runs == [] and pipeline.objects() == before
