@@ -129,16 +129,24 @@ class Pipeline:
 
 
 def _watch_operations(cloud_run: FakeCloudRun, on_done: Callable[[JobRun], None]) -> None:
-    """Call `on_done(run)` when the connector first sees a run's operation done."""
-    original = cloud_run.get_operation
+    """Call `on_done(run)` when a workflow first sees a run finished, through its operation
+    or its execution (the fake writes nothing itself)."""
+    get_operation, get_execution = cloud_run.get_operation, cloud_run.get_execution
 
-    def get_operation(name: str, now: float) -> dict[str, Any]:
-        operation = original(name, now)
+    def watched_operation(name: str, now: float) -> dict[str, Any]:
+        operation = get_operation(name, now)
         if operation.get("done"):
             on_done(next(run for run in cloud_run.runs if run.operation == name))
         return operation
 
-    cloud_run.get_operation = get_operation  # type: ignore[method-assign]
+    def watched_execution(name: str, now: float) -> dict[str, Any]:
+        execution = get_execution(name, now)
+        if execution.get("completionTime"):
+            on_done(next(run for run in cloud_run.runs if run.name == name))
+        return execution
+
+    cloud_run.get_operation = watched_operation  # type: ignore[method-assign]
+    cloud_run.get_execution = watched_execution  # type: ignore[method-assign]
 
 
 def metrics(result: ExecutionResult, kind: str) -> list[dict[str, Any]]:

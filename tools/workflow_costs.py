@@ -8,7 +8,7 @@ run). Prints a Markdown table.
 Internal steps are what Cloud Workflows bills as internal (every step, each connector
 poll and retry); external steps are HTTP calls outside Google APIs (none here). Job
 durations are the fakes' defaults (60 s), so polling counts are those of short jobs; a
-longer job adds about one poll per minute once the connectors' backoff reaches 60 s.
+longer Cloud Run job adds one poll (four steps) per minute once the backoff reaches 60 s.
 """
 
 from __future__ import annotations
