@@ -3,6 +3,8 @@ idempotency skip and both failure paths (nothing of assets/ is ever deleted)."""
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from tools.pipeline_world import Pipeline, env_of
 
 TRIGGER = "scenes/s1/assets/.assets_ready"
@@ -100,3 +102,24 @@ def test_an_error_while_verifying_the_marker_fails_clearly_and_releases_the_clai
     assert result.state == "FAILED" and result.error["code"] == 403
     assert "HttpError" in result.error["tags"]
     assert not pipeline.env.exists("scenes/s1/locks/regen3d.lock")
+
+
+def test_a_marker_written_late_by_the_job_is_found_by_the_bounded_rechecks(pipeline: Pipeline) -> None:
+    event = _seed(pipeline)
+    storage = pipeline.env.storage
+    original = storage.request_json
+    path = f"/storage/v1/b/{pipeline.bucket}/o/{quote(COMPLETE, safe='')}"
+    checks = [0]
+
+    def request_json(method: str, request_path: str, **kwargs: object) -> object:
+        if method == "GET" and request_path == path:
+            checks[0] += 1
+            if checks[0] == 4:  # idempotency check, verify, two re-checks: then it is there
+                pipeline.env.put_json(COMPLETE, {"status": "completed"})
+        return original(method, request_path, **kwargs)
+
+    storage.request_json = request_json  # type: ignore[method-assign]
+    result = pipeline.run("regen3d-pipeline", event)
+    assert result.result["status"] == "SUCCESS", result.error
+    assert checks[0] == 4
+    assert result.virtual_seconds >= 60 + 2 + 4
