@@ -531,7 +531,12 @@ def _retention(r: _Reader, section: Mapping[str, Any]) -> RetentionConfig:
         schedule=schedule,
         dry_run=r.boolean(section, "dryRun", default.dry_run, path="retention"),
         objects_per_execution=r.integer(
-            section, "objectsPerExecution", default.objects_per_execution, most_low, most_high, path="retention"
+            section,
+            "objectsPerExecution",
+            default.objects_per_execution,
+            most_low,
+            most_high,
+            path="retention",
         ),
         **windows,
     )

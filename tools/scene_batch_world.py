@@ -37,7 +37,9 @@ def scene_of(run: JobRun) -> str:
     return str(scenes[0])
 
 
-def script_by_scene(pipeline: Pipeline, outcomes: Mapping[str, list[JobOutcome]], duration: float = 60.0) -> None:
+def script_by_scene(
+    pipeline: Pipeline, outcomes: Mapping[str, list[JobOutcome]], duration: float = 60.0
+) -> None:
     """Each run of the batch job takes the next outcome listed for its scene (success
     after `duration` once a scene's list is used up), whatever order the runs start in."""
     cloud_run = pipeline.cloud_run

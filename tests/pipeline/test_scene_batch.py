@@ -5,6 +5,7 @@ report, and clear errors for bad params and manifests (no scene started)."""
 
 from __future__ import annotations
 
+import itertools
 import json
 from typing import Any
 
@@ -78,7 +79,7 @@ def test_starts_never_exceed_the_rate_limit(pipeline: Pipeline) -> None:
     assert result.state == "SUCCEEDED", result.error
     starts = sorted(run.started_at for run in pipeline.cloud_run.runs)
     assert len(starts) == 7  # one retry included
-    gaps = [later - earlier for earlier, later in zip(starts, starts[1:], strict=False)]
+    gaps = [later - earlier for earlier, later in itertools.pairwise(starts)]
     # The workflow spaces its requests 2 s apart; each then spends its own network
     # latency on the way, which is the only slack allowed.
     low, high = pipeline.env.runtime.clock.latency
@@ -88,7 +89,9 @@ def test_starts_never_exceed_the_rate_limit(pipeline: Pipeline) -> None:
 def test_a_failing_scene_is_retried_and_never_stops_the_others(pipeline: Pipeline) -> None:
     put_manifest(pipeline, ["ok-1", "flaky", "broken", "ok-2"])
     pipeline.job_writes(JOB, {})
-    pipeline.env.put_json("batch_reports/broken/quality_gate_report.json", {"summary": {"can_proceed": False}})
+    pipeline.env.put_json(
+        "batch_reports/broken/quality_gate_report.json", {"summary": {"can_proceed": False}}
+    )
     script_by_scene(pipeline, {"flaky": [FAIL], "broken": [FAIL, FAIL, FAIL]})
     result = pipeline.run("scene-batch", batch_args(retry_delay=7))
     assert result.state == "SUCCEEDED", result.error
@@ -130,7 +133,9 @@ def test_a_large_batch_runs_in_child_executions(pipeline: Pipeline) -> None:
     put_manifest(pipeline, scene_ids(7))
     result = pipeline.run("scene-batch", batch_args(max_concurrent=2), SCENE_BATCH_SCENES_PER_EXECUTION="3")
     assert result.state == "SUCCEEDED", result.error
-    children = [r for r in pipeline.env.executions.records if r.workflow == "scene-batch" and r.source == "run"]
+    children = [
+        r for r in pipeline.env.executions.records if r.workflow == "scene-batch" and r.source == "run"
+    ]
     assert [len(child.argument["_part"]["scenes"]) for child in children] == [3, 3, 1]
     assert sorted(scene_of(run) for run in pipeline.cloud_run.runs) == scene_ids(7)
     assert max_in_flight(pipeline.cloud_run.runs) <= 2
@@ -146,7 +151,9 @@ def test_scenes_per_execution_keeps_the_worst_case_under_the_step_limit(pipeline
     timeout = 600
     never = JobOutcome("succeed", 10 * timeout)  # the fake stops it at the timeout: FAILED
     script_by_scene(pipeline, {"slow-1": [never] * 2, "slow-2": [never] * 2})
-    result = pipeline.run("scene-batch", batch_args(timeout_seconds=timeout, retry_attempts=2, max_concurrent=1))
+    result = pipeline.run(
+        "scene-batch", batch_args(timeout_seconds=timeout, retry_attempts=2, max_concurrent=1)
+    )
     assert result.state == "SUCCEEDED", result.error
     assert result.result["failed"] == 2
     estimate = 2 * (60 + 4 * -(-(timeout + 1800) // 60))
@@ -197,7 +204,7 @@ def test_a_missing_manifest_object_param_is_named(pipeline: Pipeline) -> None:
     ("manifest", "named"),
     [
         (b"scene-1\nscene-2", "is not valid JSON"),
-        ({"batch": ["a"]}, "must be a JSON list of scene ids or {\"scenes\": [...]}, got map"),
+        ({"batch": ["a"]}, 'must be a JSON list of scene ids or {"scenes": [...]}, got map'),
         ("a", "got string"),
         ([], "lists no scenes"),
         (["a", 7], "entry 1: expected a string, got integer"),
