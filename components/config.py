@@ -122,8 +122,9 @@ class RetentionConfig:
     `days` is the intermediate window (the original's PIPELINE_RETENTION_DAYS); the other
     defaults are the original's (inputs 90, outputs 365, logs 180). A lock or claim older
     than `lock_days` belongs to a crashed run (the longest lock TTL is 9 h).
-    `objects_per_execution` bounds the objects one execution examines before it hands over
-    to a continuation execution (100,000 steps per execution)."""
+    `step_budget` bounds the billed steps one execution spends (about 1 per object listed,
+    7 more per object deleted) before it hands over to a continuation execution (the limit is
+    100,000 steps per execution)."""
 
     schedule: ScheduleConfig = field(default_factory=lambda: DEFAULT_RETENTION_SCHEDULE)
     days: int = 30
@@ -133,7 +134,7 @@ class RetentionConfig:
     log_days: int = 180
     lock_days: int = 1
     canary_days: int = 30
-    objects_per_execution: int = 20_000
+    step_budget: int = 80_000
 
     def classes(self) -> list[dict[str, object]]:
         """The retention classes with their windows, as the workflow reads them."""
@@ -249,7 +250,7 @@ class StackConfig:
             "PIPELINE_RETENTION_DAYS": str(self.retention.days),
             "PIPELINE_RETENTION_DRY_RUN": _flag(self.retention.dry_run),
             "RETENTION_CLASSES": json.dumps(self.retention.classes(), separators=(",", ":")),
-            "RETENTION_OBJECTS_PER_EXECUTION": str(self.retention.objects_per_execution),
+            "RETENTION_STEP_BUDGET": str(self.retention.step_budget),
             "SCENE_BATCH_MAX_SCENES": str(self.scene_batch.max_scenes),
             "SCENE_BATCH_SCENES_PER_EXECUTION": str(self.scene_batch.scenes_per_execution),
             "EVENT_BUS": self.event_bus,
@@ -275,7 +276,7 @@ CALL_LOG_LEVELS: tuple[str, ...] = ("LOG_ALL_CALLS", "LOG_ERRORS_ONLY", "LOG_NON
 # The original's two channels: `stable` (default) and `canary` (the staging runbook's value).
 RELEASE_CHANNELS: tuple[str, ...] = ("stable", "canary")
 RETENTION_DAYS_RANGE = (1, 3650)
-RETENTION_OBJECTS_RANGE = (1_000, 50_000)
+RETENTION_STEP_BUDGET_RANGE = (10_000, 90_000)
 SCENE_BATCH_MAX_SCENES_RANGE = (1, 500)
 SCENE_BATCH_PER_EXECUTION_RANGE = (1, 200)
 
@@ -313,7 +314,7 @@ _SECTIONS: dict[str, tuple[str, ...]] = {
         "logDays",
         "lockDays",
         "canaryDays",
-        "objectsPerExecution",
+        "stepBudget",
     ),
     "sceneBatch": ("maxScenes", "scenesPerExecution"),
     "sceneGeneration": ("schedule", "timeZone", "enabled"),
@@ -526,14 +527,14 @@ def _retention(r: _Reader, section: Mapping[str, Any]) -> RetentionConfig:
             ("canaryDays", "canary_days"),
         )
     }
-    most_low, most_high = RETENTION_OBJECTS_RANGE
+    most_low, most_high = RETENTION_STEP_BUDGET_RANGE
     return RetentionConfig(
         schedule=schedule,
         dry_run=r.boolean(section, "dryRun", default.dry_run, path="retention"),
-        objects_per_execution=r.integer(
+        step_budget=r.integer(
             section,
-            "objectsPerExecution",
-            default.objects_per_execution,
+            "stepBudget",
+            default.step_budget,
             most_low,
             most_high,
             path="retention",
