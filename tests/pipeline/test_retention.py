@@ -5,6 +5,8 @@ the checkpoint after a failure without redoing work."""
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -209,3 +211,68 @@ def test_a_failed_run_resumes_from_its_checkpoint_without_redoing_work(pipeline:
     # Only the 500 left were deleted by the second run (+ its checkpoint removal).
     assert calls["storage.v1.objects.delete"] - deletes_before == 500 + 1
     assert pipeline.objects() == []
+
+
+SEEDS = range(12)
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_two_runs_started_together_work_once(fresh_pipeline: Callable[[], Pipeline], seed: int) -> None:
+    world = fresh_pipeline()
+    expired = {f"scenes/s{number:03d}/layout/l.json": 60 for number in range(30)}
+    _seed(world, expired)
+    calls = count_calls(world)
+    world.env.start("retention-cleanup", {})
+    world.env.start("retention-cleanup", {})
+    first, second = world.env.wait(seed=seed)
+    statuses = sorted([first.result["status"], second.result["status"]])
+    assert statuses == ["SKIPPED", "SUCCEEDED"], (first.result, second.result)
+    worker = first if first.result["status"] == "SUCCEEDED" else second
+    assert worker.result["deleted"] == 30
+    # Every expired object deleted once, plus the claim removed once.
+    assert calls["storage.v1.objects.delete"] == 30 + 1
+    assert world.objects() == []
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_two_runs_racing_for_an_expired_claim_resume_it_once(
+    fresh_pipeline: Callable[[], Pipeline], seed: int
+) -> None:
+    world = fresh_pipeline()
+    names = [f"scenes/s{number:03d}/layout/l.json" for number in range(20)]
+    _seed(world, dict.fromkeys(names, 60))
+    # A crashed run's claim: its lease has expired; it had done the first 5 objects.
+    world.env.put_json(
+        CHECKPOINT,
+        {
+            "started_at": world.env.runtime.clock.now(),
+            "classes": [
+                c for c in json.loads(world.env.deployment.env["retention-cleanup"]["RETENTION_CLASSES"])
+            ],
+            "windows": {},
+            "class_index": 1,  # inputs done; intermediate in progress
+            "after": names[4],
+            "examined": 5,
+            "deleted": 5,
+            "bytes": 0,
+            "pages": 1,
+            "by_class": {"inputs": 0, "intermediate": 5, "outputs": 0, "logs": 0, "locks": 0, "canary": 0},
+            "executions": 1,
+            "resumed": False,
+            "owner": "crashed-execution",
+            "lease_until": world.env.runtime.clock.now() - 1,
+            "generation": 0,
+        },
+    )
+    for name in names[:5]:
+        world.env.delete(name)
+    calls = count_calls(world)
+    world.env.start("retention-cleanup", {})
+    world.env.start("retention-cleanup", {})
+    first, second = world.env.wait(seed=seed)
+    statuses = sorted([first.result["status"], second.result["status"]])
+    assert statuses == ["SKIPPED", "SUCCEEDED"], (first.result, second.result)
+    worker = first if first.result["status"] == "SUCCEEDED" else second
+    assert worker.result["deleted"] == 20 and worker.result["executions"] == 2
+    assert calls["storage.v1.objects.delete"] == 15 + 1
+    assert world.objects() == []

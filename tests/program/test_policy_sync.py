@@ -235,3 +235,14 @@ def test_a_planted_disagreement_is_named(tmp_path: Path) -> None:
     (found,) = list(_retries(body))
     assert found.line == 8 and found.value["max_retries"] == 2
     assert _overrides(body) == {}
+
+
+def test_the_retention_claim_lease_agrees() -> None:
+    lease = _policy()["retention_claim_lease_seconds"]
+    body = (WORKFLOWS_DIR / "retention-cleanup.yaml").read_text()
+    assert f"          lease: {lease}\n" in body, (
+        f"retention-cleanup.yaml: lease is not the policy's {lease} s"
+    )
+    assert f"a lease of {lease} s" in _flat(POLICY_DOC.read_text()), (
+        f"{POLICY_DOC.name} does not state {lease} s"
+    )
