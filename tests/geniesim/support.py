@@ -1,14 +1,24 @@
-"""Shared by the Genie Sim workflow tests: a Runtime with workflows/lib, and the catalog env."""
+"""Shared by the Genie Sim workflow tests: a Runtime with workflows/lib, the three Genie Sim
+workflows deployed on a WorkflowEnv the way the Pulumi program deploys them (merged source,
+catalog env from the staging stack), and seeding helpers for scenes."""
 
 from __future__ import annotations
 
 import textwrap
 from typing import Any
 
-from components.catalog import WORKFLOWS_DIR
+from components.catalog import WORKFLOWS_DIR, load_catalog
+from components.env import workflow_env
+from components.sources import workflow_source
+from components.stack_files import load_stack
 from workflow_runtime import ExecutionResult, Runtime
+from workflow_runtime.testing import WorkflowEnv
 
 LIB = sorted((WORKFLOWS_DIR / "lib").glob("*.yaml"))
+EXPORT = "genie-sim-export-pipeline"
+IMPORT = "genie-sim-import-pipeline"
+POLLER = "genie-sim-import-poller"
+GENIESIM = (EXPORT, IMPORT, POLLER)
 
 
 def run_lib(source: str, argument: Any = None, **runtime_args: Any) -> ExecutionResult:
@@ -22,3 +32,48 @@ def lib_result(source: str, argument: Any = None, **runtime_args: Any) -> Any:
     outcome = run_lib(source, argument, **runtime_args)
     assert outcome.state == "SUCCEEDED", outcome.error
     return outcome.result
+
+
+def deploy_geniesim(env: WorkflowEnv, **overrides: str) -> None:
+    """Deploy the Genie Sim workflows on `env` with the staging stack's env for each (bucket:
+    the test bucket), `overrides` applied to all three, and sources merged with lib/."""
+    catalog = load_catalog()
+    config = load_stack("staging")
+    env.deployment.source = workflow_source
+    for name in GENIESIM:
+        spec = catalog.workflows[name]
+        values = workflow_env(spec, config) | {"PRIMARY_BUCKET": env.bucket} | overrides
+        event_types = (spec.trigger.event_type,) if spec.trigger.event_type else ()
+        env.deploy(name, spec.path, env=values, event_types=event_types)
+
+
+def seed_completed_job(env: WorkflowEnv, scene_id: str, job_id: str, *, episodes: int = 8) -> None:
+    """A finished GPU job: job.json (completed), a passing quality report, and the import
+    manifest the import job would write (the fake Cloud Run job writes nothing)."""
+    env.put_json(
+        f"scenes/{scene_id}/geniesim/job.json",
+        {
+            "job_id": job_id,
+            "scene_id": scene_id,
+            "status": "completed",
+            "artifacts": {"episodes_prefix": f"gs://{env.bucket}/scenes/{scene_id}/episodes/geniesim_{job_id}"},
+            "job_metrics": {"duration_seconds": 3600},
+        },
+    )
+    env.put_json(
+        f"scenes/{scene_id}/episode-generation-job/quality_gate_report.json",
+        {"summary": {"can_proceed": True, "blocking_failures": 0}},
+    )
+    env.put_json(
+        f"scenes/{scene_id}/episodes/geniesim_{job_id}/import_manifest.json",
+        {
+            "episodes": {"downloaded": episodes, "passed_validation": episodes - 1},
+            "quality": {"average_score": 0.91},
+            "gcs_output_path": f"gs://{env.bucket}/scenes/{scene_id}/episodes/geniesim_{job_id}/lerobot",
+        },
+    )
+
+
+def import_marker(scene_id: str, job_id: str) -> str:
+    """The per-job import marker (and claim) of a job."""
+    return f"scenes/{scene_id}/geniesim/idempotency/import/{job_id}.json"
