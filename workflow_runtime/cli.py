@@ -119,10 +119,10 @@ def _run(args: argparse.Namespace) -> int:
     workflow = _load(runtime, args.file)
     if workflow is None:
         return EXIT_INVALID
+    # Executions the workflow starts (executions.create, published events) run alongside
+    # it, as in the cloud; the printed result and stats are the top-level one's.
+    services.executions.attach(runtime)
     result = runtime.run(workflow, argument)
-    # Executions the workflow queued (executions.create, published events) run afterwards,
-    # as they would in the cloud; the printed result and stats are the top-level one's.
-    services.executions.drain(runtime)
     if args.stats is not None:
         stats = {
             "steps": {"internal": result.steps.internal, "external": result.steps.external},

@@ -13,7 +13,7 @@ import pytest
 
 from tests.runtime.helpers import run
 from workflow_runtime import Limits, Runtime, VirtualClock
-from workflow_runtime.engine.clock import DEFAULT_START
+from workflow_runtime.engine.clock import DEFAULT_START, NO_LATENCY
 
 # --- limits ------------------------------------------------------------------------------
 
@@ -580,7 +580,8 @@ custom_predicate:
 
 def test_custom_retry_predicate_sample_from_the_retry_page() -> None:
     http = ScriptedHttp([500, 500, 200])
-    outcome = run(CUSTOM_PREDICATE, services=FakeServices(http))
+    # No network latency: the times are exactly the documented backoff.
+    outcome = run(CUSTOM_PREDICATE, services=FakeServices(http), clock=VirtualClock(latency=NO_LATENCY))
     assert outcome.result == {"ok": 1}
     start = http.clock_times[0]
     assert [t - start for t in http.clock_times] == [0, 2, 6]

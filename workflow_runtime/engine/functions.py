@@ -20,9 +20,14 @@ def lookup_builtin(name: str) -> FunctionSpec | None:
     return lookup_function(name)
 
 
+# Google's connectors: the `googleapis.*` API connectors and the Kubernetes API connector
+# `gke.*` (Workflows connectors reference, "Kubernetes API Connector Overview").
+CONNECTOR_PREFIXES = ("googleapis.", "gke.")
+
+
 def lookup_connector(name: str) -> Any | None:
     """Part 3's ConnectorSpec for `name`, or None (also when connectors are absent)."""
-    if not name.startswith("googleapis."):
+    if not name.startswith(CONNECTOR_PREFIXES):
         return None
     try:
         connectors = importlib.import_module("workflow_runtime.connectors")
