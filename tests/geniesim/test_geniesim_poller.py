@@ -19,8 +19,8 @@ def env(workflow_env: WorkflowEnv) -> WorkflowEnv:
     return workflow_env
 
 
-def _poll(env: WorkflowEnv, *, drain: bool = True) -> dict[str, Any]:
-    outcome = env.run(POLLER, {"bucket": env.bucket}, drain=drain)
+def _poll(env: WorkflowEnv) -> dict[str, Any]:
+    outcome = env.run(POLLER, {"bucket": env.bucket})
     assert outcome.state == "SUCCEEDED", outcome.error
     return outcome.result
 
@@ -51,25 +51,35 @@ def test_completed_jobs_without_an_import_are_started_once_and_imported(env: Wor
     assert len(env.executions.of(IMPORT)) == 2
 
 
-def test_an_import_in_flight_is_never_started_twice(env: WorkflowEnv) -> None:
+def test_an_import_in_flight_is_not_started_again(env: WorkflowEnv) -> None:
     seed_completed_job(env, "scene_1", "job_1")
-    assert _poll(env, drain=False)["counts"]["triggered"] == 1  # the import is queued, not run
-    for _ in range(3):  # the schedule fires again while it is queued
-        env.clock.advance(600)
-        assert _poll(env, drain=False)["counts"]["in_flight"] == 1
-    assert len(env.executions.of(IMPORT)) == 1
-    env.executions.drain(env.runtime)
-    assert env.get_json(import_marker("scene_1", "job_1"))["status"] == "completed"
-    assert len(env.cloud_run.runs_of("genie-sim-import-job")) == 1
+    claim = {"scene_id": "scene_1", "job_id": "job_1", "status": "queued"}
+    env.put_json(import_marker("scene_1", "job_1"), claim | {"claimed_at": rfc3339(env.clock.now() - 60)})
+    assert _poll(env)["counts"]["in_flight"] == 1
+    assert env.executions.of(IMPORT) == []
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_concurrent_poller_runs_start_each_import_once(env: WorkflowEnv, seed: int) -> None:
+    for scene, job in (("scene_1", "job_1"), ("scene_2", "job_2")):
+        seed_completed_job(env, scene, job)
+    for _ in range(4):  # overlapping scheduler firings and manual runs
+        env.start(POLLER, {"bucket": env.bucket})
+    results = env.wait(seed=seed)
+    assert sum(r.result["counts"]["triggered"] for r in results) == 2
+    started = sorted(record.argument["job_id"] for record in env.executions.of(IMPORT))
+    assert started == ["job_1", "job_2"]
+    assert len(env.cloud_run.runs_of("genie-sim-import-job")) == 2
+    for scene, job in (("scene_1", "job_1"), ("scene_2", "job_2")):
+        assert env.get_json(import_marker(scene, job))["status"] == "completed"
 
 
 def test_a_stale_claim_is_restarted_once(env: WorkflowEnv) -> None:
     seed_completed_job(env, "scene_1", "job_1")
     stale = rfc3339(env.clock.now() - 7201)
     env.put_json(import_marker("scene_1", "job_1"), {"status": "importing", "claimed_at": stale})
-    assert _poll(env, drain=False)["counts"]["triggered"] == 1
-    assert _poll(env, drain=False)["counts"]["in_flight"] == 1
-    env.executions.drain(env.runtime)
+    assert _poll(env)["counts"]["triggered"] == 1
+    assert _poll(env)["counts"]["imported"] == 1
     assert len(env.executions.of(IMPORT)) == 1
     assert env.get_json(import_marker("scene_1", "job_1"))["status"] == "completed"
 
