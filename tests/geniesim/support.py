@@ -4,6 +4,8 @@ catalog env from the staging stack), and seeding helpers for scenes."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 import textwrap
 from typing import Any
 
@@ -77,3 +79,40 @@ def seed_completed_job(env: WorkflowEnv, scene_id: str, job_id: str, *, episodes
 def import_marker(scene_id: str, job_id: str) -> str:
     """The per-job import marker (and claim) of a job."""
     return f"scenes/{scene_id}/geniesim/idempotency/import/{job_id}.json"
+
+
+def seed_export_scene(env: WorkflowEnv, scene_id: str, job_id: str = "job_1", **job: Any) -> dict[str, Any]:
+    """A scene ready for the export: marker, provenance, task config, a GPU cluster, and the
+    finished job's job.json / import inputs (`job` overrides job.json fields). Returns the
+    storage event of its marker."""
+    if not any(c.cluster_id == "blueprint-cluster" for c in env.gke.clusters.values()):
+        env.gke.add_cluster("blueprint-cluster", "us-central1-a", namespaces=("blueprint",))
+    seed_completed_job(env, scene_id, job_id)
+    if job:
+        current = env.get_json(f"scenes/{scene_id}/geniesim/job.json")
+        env.put_json(f"scenes/{scene_id}/geniesim/job.json", current | job)
+    env.put_json(f"scenes/{scene_id}/geniesim/legal/asset_provenance.json", {"assets": []})
+    env.put_json(f"scenes/{scene_id}/geniesim/task_config.json", {"tasks": ["pick"]})
+    marker = f"scenes/{scene_id}/variation_assets/.variation_pipeline_complete"
+    env.put_text(marker, "")
+    return env.storage_event(marker)
+
+
+def export_key(scene_id: str, task_config: Any = None, episodes: str = "10", robots: Any = None) -> str:
+    """The export's idempotency key computed in Python: MD5 hex of the compact JSON of the
+    inputs map, keys sorted (what this runtime's json.encode writes; see
+    docs/runtime-interfaces.md "json.encode output")."""
+    inputs = {
+        "scene_id": scene_id,
+        "task_config": {"tasks": ["pick"]} if task_config is None else task_config,
+        "robot_types": robots or ["franka"],
+        "episodes_per_task": episodes,
+        "quality_thresholds": {},
+    }
+    encoded = json.dumps(inputs, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.md5(encoded.encode()).hexdigest()
+
+
+def breaker_of(env: WorkflowEnv, scene_id: str) -> dict[str, Any]:
+    """The scene's circuit breaker body."""
+    return env.get_json(f"scenes/{scene_id}/geniesim/.circuit_breaker.json")
