@@ -42,6 +42,7 @@ def deploy_geniesim(env: WorkflowEnv, **overrides: str) -> None:
     catalog = load_catalog()
     config = load_stack("staging")
     env.deployment.source = workflow_source
+    _reuse_loaded_workflows(env)
     for name in GENIESIM:
         spec = catalog.workflows[name]
         values = workflow_env(spec, config) | {"PRIMARY_BUCKET": env.bucket} | overrides
@@ -116,3 +117,19 @@ def export_key(scene_id: str, task_config: Any = None, episodes: str = "10", rob
 def breaker_of(env: WorkflowEnv, scene_id: str) -> dict[str, Any]:
     """The scene's circuit breaker body."""
     return env.get_json(f"scenes/{scene_id}/geniesim/.circuit_breaker.json")
+
+
+def _reuse_loaded_workflows(env: WorkflowEnv) -> None:
+    """Parse and compile each workflow source once per test: every `start` (and every
+    execution a workflow creates) loads its source again, which dominates the time of the
+    50-execution tests. Loaded workflows are immutable, so sharing them is safe."""
+    load = env.runtime.load
+    loaded: dict[tuple[str, str | None], Any] = {}
+
+    def load_once(source: Any, *, name: str | None = None) -> Any:
+        key = (str(source), name)
+        if key not in loaded:
+            loaded[key] = load(source, name=name)
+        return loaded[key]
+
+    env.runtime.load = load_once  # type: ignore[method-assign]
