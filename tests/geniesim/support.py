@@ -59,7 +59,9 @@ def seed_completed_job(env: WorkflowEnv, scene_id: str, job_id: str, *, episodes
             "job_id": job_id,
             "scene_id": scene_id,
             "status": "completed",
-            "artifacts": {"episodes_prefix": f"gs://{env.bucket}/scenes/{scene_id}/episodes/geniesim_{job_id}"},
+            "artifacts": {
+                "episodes_prefix": f"gs://{env.bucket}/scenes/{scene_id}/episodes/geniesim_{job_id}"
+            },
             "job_metrics": {"duration_seconds": 3600},
         },
     )

@@ -75,12 +75,18 @@ def test_a_success_closes_the_breaker(env: WorkflowEnv) -> None:
     _open_breaker(env, failures=2)
     assert env.run(EXPORT, event).result["status"] == "SUCCESS"
     breaker = breaker_of(env, SCENE)
-    assert (breaker["failure_count"], breaker["status"], breaker["last_failure_reason"]) == (0, "closed", None)
+    assert (breaker["failure_count"], breaker["status"], breaker["last_failure_reason"]) == (
+        0,
+        "closed",
+        None,
+    )
     assert breaker["last_success_at"] is not None and breaker["last_failure_at"] is not None
 
 
 @pytest.mark.parametrize("seed", range(4))
-def test_after_the_cool_down_exactly_one_trial_runs_and_its_success_closes(env: WorkflowEnv, seed: int) -> None:
+def test_after_the_cool_down_exactly_one_trial_runs_and_its_success_closes(
+    env: WorkflowEnv, seed: int
+) -> None:
     event = seed_export_scene(env, SCENE)
     _open_breaker(env, age=3601)  # cool-down 3600 s
     for _ in range(5):

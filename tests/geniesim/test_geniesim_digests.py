@@ -41,8 +41,12 @@ main:
 
 def _random_texts(count: int, seed: int) -> list[str]:
     rng = random.Random(seed)
-    alphabet = "abcxyz_-/0189 é漢\n\"\\"
-    return ["", "a", *("".join(rng.choice(alphabet) for _ in range(rng.randint(1, 40))) for _ in range(count))]
+    alphabet = 'abcxyz_-/0189 é漢\n"\\'
+    return [
+        "",
+        "a",
+        *("".join(rng.choice(alphabet) for _ in range(rng.randint(1, 40))) for _ in range(count)),
+    ]
 
 
 def test_md5_hex_and_sha256_mod100_equal_hashlib_on_varied_text() -> None:
@@ -114,9 +118,7 @@ def test_percentage_split_matches_the_original_submit_job_on_10000_scene_ids() -
     percent = 5
     for chunk in range(0, len(ids), 2500):
         part = ids[chunk : chunk + 2500]
-        decisions = lib_result(
-            CANARY_SPLIT, {"ids": part}, env={"CANARY_PERCENT": str(percent)}
-        )
+        decisions = lib_result(CANARY_SPLIT, {"ids": part}, env={"CANARY_PERCENT": str(percent)})
         expected = [int(hashlib.sha256(i.encode()).hexdigest(), 16) % 100 < percent for i in part]
         assert decisions == expected
     share = sum(int(hashlib.sha256(i.encode()).hexdigest(), 16) % 100 < percent for i in ids) / len(ids)
@@ -151,7 +153,11 @@ def test_allowlist_and_tags_win_over_the_percentage() -> None:
         return lib_result(source, {"scene_id": scene_id, "event": event, "tags": tags}, env=env)
 
     allowed = route("scene_b")
-    assert (allowed["canary"], allowed["reason"], allowed["image_tag"]) == (True, "allowlist", "isaacsim-canary")
+    assert (allowed["canary"], allowed["reason"], allowed["image_tag"]) == (
+        True,
+        "allowlist",
+        "isaacsim-canary",
+    )
     assert allowed["bucket"] is None  # no hash needed
     assert route("scene_z", ["outdoor", "vip"])["reason"] == "tag"
     stable = route("scene_z", ["outdoor"])

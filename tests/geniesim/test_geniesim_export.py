@@ -102,7 +102,12 @@ def test_numeric_and_text_episode_counts_share_a_key_and_a_changed_input_gets_a_
 def _stale_claim(env: WorkflowEnv, job_name: str, age: float) -> None:
     env.put_json(
         _marker_path(SCENE, export_key(SCENE)),
-        {"scene_id": SCENE, "status": "submitting", "job_name": job_name, "claimed_at": rfc3339(env.clock.now() - age)},
+        {
+            "scene_id": SCENE,
+            "status": "submitting",
+            "job_name": job_name,
+            "claimed_at": rfc3339(env.clock.now() - age),
+        },
     )
 
 
@@ -126,8 +131,16 @@ def test_a_fresh_claim_blocks_and_a_dead_owners_job_is_adopted_not_duplicated(en
     assert "already submitted" in held.result["message"] and env.gke.created_jobs() == []
     # The owner created its Job, then died before recording it; the lease runs out.
     cluster = env.gke.cluster("blueprint-cluster")
-    body = {"apiVersion": "batch/v1", "kind": "Job", "metadata": {"name": "geniesim-gpu-previous"}, "spec": _pod_spec()}
-    assert cluster.handle("POST", "/apis/batch/v1/namespaces/blueprint/jobs", {}, body, env.clock.now())[0] == 201
+    body = {
+        "apiVersion": "batch/v1",
+        "kind": "Job",
+        "metadata": {"name": "geniesim-gpu-previous"},
+        "spec": _pod_spec(),
+    }
+    assert (
+        cluster.handle("POST", "/apis/batch/v1/namespaces/blueprint/jobs", {}, body, env.clock.now())[0]
+        == 201
+    )
     _stale_claim(env, "geniesim-gpu-previous", age=901)
     adopted = _export(env, event)
     assert adopted.state == "SUCCEEDED", adopted.error
@@ -170,7 +183,8 @@ def test_existing_marker_statuses(env: WorkflowEnv, status: str, allow: str, exp
         assert outcome.result == {
             "status": "SKIPPED",
             "scene_id": SCENE,
-            "message": f"Idempotency marker present for scene {SCENE} (job: job_0, status: completed). Skipping submit.",
+            "message": f"Idempotency marker present for scene {SCENE} (job: job_0, status: completed). "
+            "Skipping submit.",
         }
 
 
@@ -203,7 +217,9 @@ def test_a_rollback_marker_stops_canary_and_stable_runs(env: WorkflowEnv, scene_
     event = seed_export_scene(env, scene_id, "job_1")
     env.put_text(f"scenes/{scene_id}/geniesim/.canary_rollback", "")
     outcome = _export(env, event)
-    message = f"Rollback marker present at scenes/{scene_id}/geniesim/.canary_rollback. Skipping Genie Sim export."
+    message = (
+        f"Rollback marker present at scenes/{scene_id}/geniesim/.canary_rollback. Skipping Genie Sim export."
+    )
     assert outcome.result == message
     assert any(e.severity == "ERROR" and e.payload == message for e in outcome.logs)
     assert env.cloud_run.runs_of("genie-sim-export-job") == [] and env.gke.created_jobs() == []
@@ -227,7 +243,9 @@ def test_firebase_uploads_without_a_bucket_refuse_to_start(env: WorkflowEnv) -> 
         ({"quality_thresholds": [1]}, "must be JSON objects"),
     ],
 )
-def test_bad_payloads_fail_before_anything_is_written(env: WorkflowEnv, extra: dict[str, Any], message: str) -> None:
+def test_bad_payloads_fail_before_anything_is_written(
+    env: WorkflowEnv, extra: dict[str, Any], message: str
+) -> None:
     event = seed_export_scene(env, SCENE, "job_1")
     before = env.list()
     outcome = _export(env, event, **extra)
@@ -274,7 +292,9 @@ def test_a_gpu_job_that_fails_without_a_report_is_a_submission_failure(env: Work
     env.delete(f"scenes/{SCENE}/geniesim/job.json")
     env.gke.cluster("blueprint-cluster").default_outcome = _failing()
     outcome = _export(env, event)
-    assert outcome.state == "FAILED" and f"Genie Sim submission failed for scene {SCENE}" in str(outcome.error)
+    assert outcome.state == "FAILED" and f"Genie Sim submission failed for scene {SCENE}" in str(
+        outcome.error
+    )
     assert breaker_of(env, SCENE)["last_failure_reason"] == "geniesim_submission_failed"
     assert env.get_json(_marker_path(SCENE, export_key(SCENE)))["status"] == "failed"
 
@@ -308,7 +328,9 @@ def test_a_job_still_running_writes_submitted(env: WorkflowEnv) -> None:
 
 def test_the_export_waits_for_its_own_job_not_an_older_scene_marker(env: WorkflowEnv) -> None:
     event = seed_export_scene(env, SCENE, "job_2")
-    env.put_json(f"scenes/{SCENE}/geniesim/.geniesim_import_complete", {"job_id": "job_1", "status": "completed"})
+    env.put_json(
+        f"scenes/{SCENE}/geniesim/.geniesim_import_complete", {"job_id": "job_1", "status": "completed"}
+    )
     env.cloud_run.fail("genie-sim-import-job")  # the import of job_2 fails
     outcome = _export(env, event)
     assert outcome.state == "FAILED" and "Import of Genie Sim job job_2" in str(outcome.error)

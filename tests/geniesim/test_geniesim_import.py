@@ -137,7 +137,10 @@ def test_a_failing_report_stops_the_import_and_marks_it(env: WorkflowEnv) -> Non
 
 @pytest.mark.parametrize(
     ("certificate", "passes"),
-    [({"validation_passed": True, "recommended_use": "production"}, True), ({"validation_passed": True, "recommended_use": "testing"}, False)],
+    [
+        ({"validation_passed": True, "recommended_use": "production"}, True),
+        ({"validation_passed": True, "recommended_use": "testing"}, False),
+    ],
 )
 def test_without_a_report_the_quality_certificate_decides(
     env: WorkflowEnv, certificate: dict[str, Any], passes: bool
@@ -170,21 +173,30 @@ def test_an_import_job_that_cannot_start_writes_failed_and_keeps_the_episodes(en
     outcome = env.run(IMPORT, {"job_id": JOB, "scene_id": SCENE})
     assert outcome.state == "FAILED"
     assert env.get_json(f"scenes/{SCENE}/geniesim/.failed")["error"]["code"] == "geniesim_import_start_failed"
-    assert env.exists(f"scenes/{SCENE}/episodes/geniesim_{JOB}/import_manifest.json")  # no destructive cleanup
+    assert env.exists(
+        f"scenes/{SCENE}/episodes/geniesim_{JOB}/import_manifest.json"
+    )  # no destructive cleanup
 
 
 def test_a_manifest_without_the_counts_fails_clearly(env: WorkflowEnv) -> None:
     env.put_json(f"scenes/{SCENE}/episodes/geniesim_{JOB}/import_manifest.json", {"episodes": {}})
     outcome = env.run(IMPORT, {"job_id": JOB, "scene_id": SCENE})
     assert outcome.state == "FAILED"
-    assert "lacks episodes.downloaded, episodes.passed_validation or quality.average_score" in str(outcome.error)
+    assert "lacks episodes.downloaded, episodes.passed_validation or quality.average_score" in str(
+        outcome.error
+    )
     assert env.get_json(import_marker(SCENE, JOB))["status"] == "failed"
 
 
 def test_an_open_breaker_stops_the_import_early(env: WorkflowEnv) -> None:
     env.put_json(
         f"scenes/{SCENE}/geniesim/.circuit_breaker.json",
-        {"scene_id": SCENE, "failure_count": 3, "status": "open", "last_failure_at": _rfc3339(env.clock.now())},
+        {
+            "scene_id": SCENE,
+            "failure_count": 3,
+            "status": "open",
+            "last_failure_at": _rfc3339(env.clock.now()),
+        },
     )
     outcome = env.run(IMPORT, {"job_id": JOB, "scene_id": SCENE})
     assert outcome.result == f"Circuit breaker open for scene {SCENE}. Skipping Genie Sim import."
@@ -217,7 +229,9 @@ def test_bad_payloads_fail_clearly_and_write_nothing(env: WorkflowEnv, payload: 
         ({"job_id": "other_job", "status": "completed"}, "describes job other_job"),
     ],
 )
-def test_a_bad_job_json_fails_clearly_and_writes_nothing(env: WorkflowEnv, job_json: Any, message: str) -> None:
+def test_a_bad_job_json_fails_clearly_and_writes_nothing(
+    env: WorkflowEnv, job_json: Any, message: str
+) -> None:
     name = f"scenes/{SCENE}/geniesim/job.json"
     env.put_text(name, job_json) if isinstance(job_json, str) else env.put_json(name, job_json)
     before = env.list()

@@ -87,7 +87,9 @@ def test_a_stale_claim_is_restarted_once(env: WorkflowEnv) -> None:
 def test_failed_imports_and_bad_job_files_are_skipped_without_aborting(env: WorkflowEnv) -> None:
     env.put_text("scenes/scene_a/geniesim/job.json", "{not json")
     env.put_json("scenes/scene_b/geniesim/job.json", {"status": "completed"})  # no job_id
-    env.put_json("scenes/scene_c/geniesim/job.json", {"job_id": "j", "scene_id": "other", "status": "completed"})
+    env.put_json(
+        "scenes/scene_c/geniesim/job.json", {"job_id": "j", "scene_id": "other", "status": "completed"}
+    )
     seed_completed_job(env, "scene_d", "job_d")
     env.put_json(import_marker("scene_d", "job_d"), {"status": "failed"})
     seed_completed_job(env, "scene_e", "job_e")
