@@ -1,0 +1,164 @@
+"""Benchmark: genie-sim-import-poller's API calls and billed steps against bucket size.
+
+For each size, a fresh bucket on a local fake-gcs-server holds N scenes of 100 objects
+each: one `geniesim/job.json` (completed), its per-job import marker (completed: the
+steady state, nothing to start) and 98 other objects (episodes, assets). One poller run is
+measured: connector calls by name (the API requests it makes), billed steps, wall time.
+The original's scan (objects.list of every object under scenes/, 1,000 per page) is shown
+for comparison as the pages it would need.
+
+Run: `.venv/bin/python -m tools.bench_geniesim_poller [--scenes 10 100 1000]`.
+The objects are written as files and preloaded by the emulator (`-data`), which is much
+faster than uploading 100,000 objects one request at a time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from components.catalog import load_catalog
+from components.env import workflow_env
+from components.sources import workflow_source
+from components.stack_files import load_stack
+from workflow_runtime.connectors import CONNECTORS, ConnectorSpec
+from workflow_runtime.connectors.gcs_client import GcsClient
+from workflow_runtime.connectors.gcs_emulator import GcsEmulator
+from workflow_runtime.engine import Limits
+from workflow_runtime.testing import WorkflowEnv
+
+POLLER = "genie-sim-import-poller"
+OBJECTS_PER_SCENE = 100
+ORIGINAL_PAGE = 1000
+
+
+@contextmanager
+def counted_connectors() -> Iterator[Counter[str]]:
+    """Count every connector call by name while the block runs."""
+    calls: Counter[str] = Counter()
+    originals = dict(CONNECTORS)
+
+    def counting(name: str, impl: Callable[[Any, Mapping[str, Any]], Any]) -> Callable[..., Any]:
+        def call(ctx: Any, args: Mapping[str, Any]) -> Any:
+            calls[name] += 1
+            return impl(ctx, args)
+
+        return call
+
+    for name, spec in originals.items():
+        CONNECTORS[name] = ConnectorSpec(name, counting(name, spec.impl))
+    try:
+        yield calls
+    finally:
+        CONNECTORS.update(originals)
+
+
+def seed(root: Path, bucket: str, scenes: int) -> None:
+    """N scenes of OBJECTS_PER_SCENE objects under root/bucket, each with an imported,
+    completed job."""
+    for i in range(scenes):
+        scene, job = f"scene_{i:05d}", f"job_{i:05d}"
+        objects: list[tuple[str, Any]] = [
+            (f"scenes/{scene}/geniesim/job.json", {"job_id": job, "scene_id": scene, "status": "completed"}),
+            (
+                f"scenes/{scene}/geniesim/idempotency/import/{job}.json",
+                {"scene_id": scene, "job_id": job, "status": "completed"},
+            ),
+        ]
+        objects += [(f"scenes/{scene}/episodes/geniesim_{job}/ep_{k:03d}.json", {"k": k}) for k in range(98)]
+        for name, body in objects:
+            path = root / bucket / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(json.dumps(body))
+
+
+def measure(storage: GcsClient, scenes: int) -> dict[str, Any]:
+    """Measure one poller run over the preloaded bucket of `scenes` scenes."""
+    bucket = bucket_name(scenes)
+    env = WorkflowEnv(storage, bucket)
+    env.runtime.limits = Limits(max_steps=1_000_000)
+    spec = load_catalog().workflows[POLLER]
+    env.deployment.source = workflow_source
+    env.deploy(POLLER, spec.path, env=workflow_env(spec, load_stack("prod")) | {"PRIMARY_BUCKET": bucket})
+    with counted_connectors() as calls:
+        started = time.perf_counter()
+        outcome = env.run(POLLER, {"bucket": bucket})
+        elapsed = time.perf_counter() - started
+    if outcome.state != "SUCCEEDED" or outcome.result["counts"]["imported"] != scenes:
+        raise SystemExit(f"poller run failed or miscounted: {outcome.error or outcome.result}")
+    objects = scenes * OBJECTS_PER_SCENE
+    return {
+        "scenes": scenes,
+        "objects": objects,
+        "job_files": outcome.result["job_files"],
+        "list_calls": calls["googleapis.storage.v1.objects.list"],
+        "api_calls": sum(calls.values()),
+        "billed_steps": outcome.steps.total,
+        "original_list_pages": math.ceil(objects / ORIGINAL_PAGE),
+        "wall_seconds": elapsed,
+    }
+
+
+def bucket_name(scenes: int) -> str:
+    """The benchmark bucket of a size."""
+    return f"bench-poller-{scenes}"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the benchmark for each size and print a table."""
+    parser = argparse.ArgumentParser(prog="python -m tools.bench_geniesim_poller")
+    parser.add_argument("--scenes", type=int, nargs="+", default=[10, 100, 1000])
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="bench-poller-") as root:
+        for n in args.scenes:
+            seed(Path(root), bucket_name(n), n)
+        objects = sum(args.scenes) * OBJECTS_PER_SCENE
+        emulator = GcsEmulator(data_dir=root, ready_timeout=30 + objects / 200)
+        emulator.start()
+        try:
+            storage = GcsClient(emulator.url)
+            rows = [measure(storage, n) for n in args.scenes]
+        finally:
+            emulator.stop()
+    header = (
+        "scenes",
+        "objects",
+        "job files",
+        "list calls",
+        "API calls",
+        "billed steps",
+        "steps/job",
+        "original list pages",
+        "wall s",
+    )
+    print(" | ".join(header))
+    for row in rows:
+        print(
+            " | ".join(
+                str(value)
+                for value in (
+                    row["scenes"],
+                    row["objects"],
+                    row["job_files"],
+                    row["list_calls"],
+                    row["api_calls"],
+                    row["billed_steps"],
+                    f"{row['billed_steps'] / row['job_files']:.1f}",
+                    row["original_list_pages"],
+                    f"{row['wall_seconds']:.2f}",
+                )
+            )
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
