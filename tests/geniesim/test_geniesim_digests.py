@@ -7,6 +7,8 @@ import hashlib
 import json
 import random
 
+import pytest
+
 from tests.geniesim.support import lib_result, run_lib
 
 DIGESTS = """
@@ -169,3 +171,39 @@ def test_allowlist_and_tags_win_over_the_percentage() -> None:
     assert (every["reason"], every["rollback_marker"]) == ("percentage", "x/.rb")
     assert every["bucket"] == int(hashlib.sha256(b"scene_z").hexdigest(), 16) % 100
     assert json.dumps(route("scene_z")["tags"]) == '["vip", "canary"]'
+
+
+ROUTE_ONE = """
+main:
+  params: [args]
+  steps:
+    - route:
+        call: canary_route
+        args:
+          scene_id: ${args.scene_id}
+          event: {}
+          scene_tags: ${args.tags}
+        result: route
+    - done:
+        return: ${route.reason}
+"""
+
+
+@pytest.mark.parametrize(
+    ("scene_id", "tags", "env", "reason", "steps"),
+    [
+        ("scene_b", None, {"CANARY_SCENE_IDS": "scene_b", "CANARY_PERCENT": "50"}, "allowlist", 6),
+        ("scene_z", None, {"CANARY_PERCENT": "0"}, None, 5),
+        ("scene_z", None, {"CANARY_PERCENT": "100"}, "percentage", 10),
+        ("scene_45", None, {"CANARY_PERCENT": "25"}, None, 9),
+        ("scene_z", ["a", "vip"], {"CANARY_TAGS": "vip"}, "tag", 9),
+    ],
+)
+def test_routing_costs_few_billed_steps(
+    scene_id: str, tags: list[str] | None, env: dict[str, str], reason: str | None, steps: int
+) -> None:
+    # Billed steps of the whole call (call, settings, by_list, [tags], [hash], decision),
+    # plus this test's own return: the numbers workflows/README.md states.
+    outcome = run_lib(ROUTE_ONE, {"scene_id": scene_id, "tags": tags}, env=env)
+    assert outcome.result == reason
+    assert outcome.steps.internal == steps + 1
