@@ -337,7 +337,7 @@ main:
             return: us-east1-b
         next: none_healthy
     - none_healthy:
-        raise: ${"no healthy cluster: " + primary.status + ", " + secondary.status}
+        raise: '${"no healthy cluster: " + primary.status + ", " + secondary.status}'
 """
 
 
