@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from tests.geniesim.support import EXPORT, breaker_of, deploy_geniesim, seed_export_scene
-from workflow_runtime.fakes.names import rfc3339
+from workflow_runtime.connectors.names import rfc3339
 from workflow_runtime.testing import WorkflowEnv
 
 SCENE = "scene_45"  # stable under staging's 25% canary (sha256 % 100 == 57)

@@ -18,7 +18,7 @@ from tests.geniesim.support import (
     import_marker,
     seed_export_scene,
 )
-from workflow_runtime.fakes.names import rfc3339
+from workflow_runtime.connectors.names import rfc3339
 from workflow_runtime.testing import WorkflowEnv
 
 # sha256("scene_45") % 100 == 57: stable under staging's 25% rollout; "scene_44" (23) is not.

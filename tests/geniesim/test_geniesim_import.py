@@ -247,6 +247,6 @@ def test_a_job_that_is_not_completed_is_skipped(env: WorkflowEnv) -> None:
 
 
 def _rfc3339(epoch: float) -> str:
-    from workflow_runtime.fakes.names import rfc3339
+    from workflow_runtime.connectors.names import rfc3339
 
     return rfc3339(epoch)

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from tests.geniesim.support import IMPORT, POLLER, deploy_geniesim, import_marker, seed_completed_job
-from workflow_runtime.fakes.names import rfc3339
+from workflow_runtime.connectors.names import rfc3339
 from workflow_runtime.testing import WorkflowEnv
 
 
