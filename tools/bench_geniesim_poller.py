@@ -20,8 +20,7 @@ import math
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -29,10 +28,11 @@ from components.catalog import load_catalog
 from components.env import workflow_env
 from components.sources import workflow_source
 from components.stack_files import load_stack
-from workflow_runtime.connectors import CONNECTORS, ConnectorSpec
+from workflow_runtime.connectors import ConnectorSpec
 from workflow_runtime.connectors.gcs_client import GcsClient
 from workflow_runtime.connectors.gcs_emulator import GcsEmulator
 from workflow_runtime.engine import Limits
+from workflow_runtime.fakes import Services
 from workflow_runtime.testing import WorkflowEnv
 
 POLLER = "genie-sim-import-poller"
@@ -40,11 +40,9 @@ OBJECTS_PER_SCENE = 100
 ORIGINAL_PAGE = 1000
 
 
-@contextmanager
-def counted_connectors() -> Iterator[Counter[str]]:
-    """Count every connector call by name while the block runs."""
+def count_connector_calls(services: Services) -> Counter[str]:
+    """From now on, count every connector call `services` serves, by name."""
     calls: Counter[str] = Counter()
-    originals = dict(CONNECTORS)
 
     def counting(name: str, impl: Callable[[Any, Mapping[str, Any]], Any]) -> Callable[..., Any]:
         def call(ctx: Any, args: Mapping[str, Any]) -> Any:
@@ -53,12 +51,10 @@ def counted_connectors() -> Iterator[Counter[str]]:
 
         return call
 
-    for name, spec in originals.items():
-        CONNECTORS[name] = ConnectorSpec(name, counting(name, spec.impl))
-    try:
-        yield calls
-    finally:
-        CONNECTORS.update(originals)
+    services.connectors = {
+        name: ConnectorSpec(name, counting(name, spec.impl)) for name, spec in services.connectors.items()
+    }
+    return calls
 
 
 def seed(root: Path, bucket: str, scenes: int) -> None:
@@ -88,10 +84,10 @@ def measure(storage: GcsClient, scenes: int) -> dict[str, Any]:
     spec = load_catalog().workflows[POLLER]
     env.deployment.source = workflow_source
     env.deploy(POLLER, spec.path, env=workflow_env(spec, load_stack("prod")) | {"PRIMARY_BUCKET": bucket})
-    with counted_connectors() as calls:
-        started = time.perf_counter()
-        outcome = env.run(POLLER, {"bucket": bucket})
-        elapsed = time.perf_counter() - started
+    calls = count_connector_calls(env.services)
+    started = time.perf_counter()
+    outcome = env.run(POLLER, {"bucket": bucket})
+    elapsed = time.perf_counter() - started
     if outcome.state != "SUCCEEDED" or outcome.result["counts"]["imported"] != scenes:
         raise SystemExit(f"poller run failed or miscounted: {outcome.error or outcome.result}")
     objects = scenes * OBJECTS_PER_SCENE

@@ -343,3 +343,15 @@ def test_the_import_wait_is_bounded(env: WorkflowEnv) -> None:
     outcome = env.run(EXPORT, event, env={"GENIESIM_IMPORT_WAIT_SECONDS": "600"})
     assert outcome.state == "FAILED"
     assert "did not complete within 600 s (GENIESIM_IMPORT_WAIT_SECONDS)" in str(outcome.error)
+
+
+def test_a_finished_job_without_job_json_gets_the_original_defaults(env: WorkflowEnv) -> None:
+    # The original left `submittedJobMetrics` undefined on this path (section 10, defect 5).
+    event = seed_export_scene(env, SCENE, "job_1")
+    env.delete(f"scenes/{SCENE}/geniesim/job.json")
+    outcome = _export(env, event)
+    assert outcome.state == "SUCCEEDED", outcome.error
+    (job,) = env.gke.created_jobs()
+    submitted = env.get_json(f"scenes/{SCENE}/geniesim/.geniesim_submitted")
+    assert (submitted["status"], submitted["job_id"]) == ("submitted", job["metadata"]["name"])
+    assert env.get_json(_marker_path(SCENE, export_key(SCENE)))["status"] == "submitted"
