@@ -23,15 +23,9 @@ _READY_TIMEOUT = 10.0
 class GcsEmulator(FakeGCSServer):
     """fake-gcs-server on 127.0.0.1 with the in-memory backend."""
 
-    def __init__(self, data_dir: str | None = None, ready_timeout: float = _READY_TIMEOUT) -> None:
-        """`data_dir`: preload its objects at start (fake-gcs-server's `-data`: one folder
-        per bucket, one file per object), e.g. for benchmarks that need many objects; the
-        server answers only once they are loaded (about 1 ms each), so raise
-        `ready_timeout` with it."""
+    def __init__(self) -> None:
         super().__init__(host="127.0.0.1")
         self.startup_seconds = 0.0
-        self.data_dir = data_dir
-        self.ready_timeout = ready_timeout
 
     def start(self) -> None:
         """Start the server and wait until it answers (records `startup_seconds`)."""
@@ -51,12 +45,11 @@ class GcsEmulator(FakeGCSServer):
                 self.url,
                 "-log-level",
                 "error",
-                *(["-data", self.data_dir] if self.data_dir else []),
             ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
-        deadline = began + self.ready_timeout
+        deadline = began + _READY_TIMEOUT
         while True:
             if self._process.poll() is not None:
                 code = self._process.returncode
@@ -69,7 +62,7 @@ class GcsEmulator(FakeGCSServer):
                 if time.monotonic() > deadline:
                     self.stop()
                     raise RuntimeError(
-                        f"fake-gcs-server did not answer on {self.url} within {self.ready_timeout:.0f} s"
+                        f"fake-gcs-server did not answer on {self.url} within {_READY_TIMEOUT:.0f} s"
                     ) from None
                 time.sleep(0.01)
         self.startup_seconds = time.monotonic() - began
