@@ -355,3 +355,16 @@ def test_a_finished_job_without_job_json_gets_the_original_defaults(env: Workflo
     submitted = env.get_json(f"scenes/{SCENE}/geniesim/.geniesim_submitted")
     assert (submitted["status"], submitted["job_id"]) == ("submitted", job["metadata"]["name"])
     assert env.get_json(_marker_path(SCENE, export_key(SCENE)))["status"] == "submitted"
+
+
+def test_a_job_over_the_sla_logs_the_metric_and_fails(env: WorkflowEnv) -> None:
+    event = seed_export_scene(env, SCENE, "job_1", job_metrics={"duration_seconds": 15000})
+    outcome = _export(env, event)
+    assert outcome.state == "FAILED" and "exceeded the 14400 s SLA" in str(outcome.error)
+    (metric,) = [
+        e.payload
+        for e in outcome.logs
+        if isinstance(e.payload, dict) and e.payload.get("bp_metric") == "geniesim_sla_violation"
+    ]
+    assert (metric["job_id"], metric["sla_seconds"], metric["duration_seconds"]) == ("job_1", 14400, 15000)
+    assert env.executions.of(IMPORT) == []
