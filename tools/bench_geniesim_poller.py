@@ -8,8 +8,9 @@ The original's scan (objects.list of every object under scenes/, 1,000 per page)
 for comparison as the pages it would need.
 
 Run: `.venv/bin/python -m tools.bench_geniesim_poller [--scenes 10 100 1000]`.
-Seeding uploads the objects over kept-alive connections from a few threads (fake-gcs-server's
-`-data` preload is quadratic in the object count: unusable for 100,000 objects).
+Seeding uploads the objects over kept-alive connections from a few threads to a
+fake-gcs-server on its filesystem backend in a temporary folder (its memory backend and its
+`-data` preload slow down with every object already in the bucket: unusable for 100,000).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import argparse
 import http.client
 import json
 import math
+import tempfile
 import time
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
@@ -130,13 +132,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tools.bench_geniesim_poller")
     parser.add_argument("--scenes", type=int, nargs="+", default=[10, 100, 1000])
     args = parser.parse_args(argv)
-    emulator = GcsEmulator()
-    emulator.start()
-    try:
-        storage = GcsClient(emulator.url)
-        rows = [measure(storage, emulator.url, n) for n in args.scenes]
-    finally:
-        emulator.stop()
+    with tempfile.TemporaryDirectory(prefix="bench-poller-") as root:
+        emulator = GcsEmulator(filesystem_root=root)
+        emulator.start()
+        try:
+            storage = GcsClient(emulator.url)
+            rows = [measure(storage, emulator.url, n) for n in args.scenes]
+        finally:
+            emulator.stop()
     header = (
         "scenes",
         "objects",
