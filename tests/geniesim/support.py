@@ -121,17 +121,20 @@ def breaker_of(env: WorkflowEnv, scene_id: str) -> dict[str, Any]:
     return env.get_json(f"scenes/{scene_id}/geniesim/.circuit_breaker.json")
 
 
+# Compiled workflows by (source text, name), shared by every test of the session.
+_LOADED: dict[tuple[str, str | None], Any] = {}
+
+
 def _reuse_loaded_workflows(env: WorkflowEnv) -> None:
-    """Parse and compile each workflow source once per test: every `start` (and every
-    execution a workflow creates) loads its source again, which dominates the time of the
-    50-execution tests. Loaded workflows are immutable, so sharing them is safe."""
+    """Parse and compile each workflow source once per session: every `start` (and every
+    execution a workflow creates) loads its source again, which dominated the time of these
+    tests. A compiled workflow is immutable, so sharing it between executions is safe."""
     load = env.runtime.load
-    loaded: dict[tuple[str, str | None], Any] = {}
 
     def load_once(source: Any, *, name: str | None = None) -> Any:
         key = (str(source), name)
-        if key not in loaded:
-            loaded[key] = load(source, name=name)
-        return loaded[key]
+        if key not in _LOADED:
+            _LOADED[key] = load(source, name=name)
+        return _LOADED[key]
 
     env.runtime.load = load_once  # type: ignore[method-assign]
