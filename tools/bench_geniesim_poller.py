@@ -8,31 +8,33 @@ The original's scan (objects.list of every object under scenes/, 1,000 per page)
 for comparison as the pages it would need.
 
 Run: `.venv/bin/python -m tools.bench_geniesim_poller [--scenes 10 100 1000]`.
-Seeding uploads the objects over kept-alive connections from a few threads to a
-fake-gcs-server on its filesystem backend in a temporary folder (its memory backend and its
-`-data` preload slow down with every object already in the bucket: unusable for 100,000).
+
+Storage: the counts do not depend on how fast objects are served, and fake-gcs-server
+cannot hold 100,000 objects usefully (its memory backend slows down with every upload,
+its filesystem backend walks every file for each listing page), so the sizes are served
+by `MemoryStorage`, an in-process stand-in for the emulator's list / get / media answers.
+The smallest size is also run on fake-gcs-server and must give the same counts, which
+checks the stand-in.
 """
 
 from __future__ import annotations
 
 import argparse
-import http.client
 import json
 import math
-import tempfile
 import time
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote, unquote
 
 from components.catalog import load_catalog
 from components.env import workflow_env
 from components.sources import workflow_source
 from components.stack_files import load_stack
 from workflow_runtime.connectors import ConnectorSpec
-from workflow_runtime.connectors.gcs_client import GcsClient
+from workflow_runtime.connectors.errors import ApiError
+from workflow_runtime.connectors.gcs_client import GcsClient, RawResponse
 from workflow_runtime.connectors.gcs_emulator import GcsEmulator
 from workflow_runtime.engine import Limits
 from workflow_runtime.fakes import Services
@@ -74,35 +76,91 @@ def scene_objects(i: int) -> list[tuple[str, bytes]]:
     return [(name, json.dumps(body).encode()) for name, body in objects]
 
 
-def seed(url: str, bucket: str, scenes: int, threads: int = 6) -> None:
-    """Upload `scenes` scenes into `bucket`, each thread on one kept-alive connection."""
-    address = urlsplit(url)
+class MemoryStorage:
+    """The part of GcsClient the poller's steady state uses (object list with prefix and
+    paging, object metadata, media), answering from a dict like fake-gcs-server would."""
 
-    def upload(first: int) -> None:
-        connection = http.client.HTTPConnection(address.hostname, address.port, timeout=30)
-        try:
-            for i in range(first, scenes, threads):
-                for name, data in scene_objects(i):
-                    path = f"/upload/storage/v1/b/{bucket}/o?uploadType=media&name={quote(name, safe='')}"
-                    connection.request("POST", path, body=data, headers={"Content-Type": "application/json"})
-                    response = connection.getresponse()
-                    response.read()
-                    if response.status != 200:
-                        raise SystemExit(f"upload of {name} answered HTTP {response.status}")
-        finally:
-            connection.close()
+    def __init__(self) -> None:
+        self.buckets: dict[str, dict[str, bytes]] = {}
 
-    with ThreadPoolExecutor(max_workers=threads) as pool:
-        list(pool.map(upload, range(threads)))
+    def create_bucket(self, name: str, project: str = "test-project") -> None:
+        """An empty bucket."""
+        self.buckets[name] = {}
+
+    def put(self, bucket: str, name: str, data: bytes) -> None:
+        """Store one JSON object."""
+        self.buckets[bucket][name] = data
+
+    def request_json(self, method: str, path: str, **kwargs: Any) -> Any:
+        """`request` and parse the JSON body."""
+        return self.request(method, path, **kwargs).json()
+
+    def request(
+        self, method: str, path: str, *, query: Mapping[str, Any] | None = None, **_: Any
+    ) -> RawResponse:
+        """Answer GET list / metadata / media; anything else is a bench bug."""
+        parts = path.split("/")  # "", storage, v1, b, BUCKET, o[, NAME]
+        if method != "GET" or parts[1:4] != ["storage", "v1", "b"] or parts[5:6] != ["o"]:
+            raise NotImplementedError(f"MemoryStorage does not answer {method} {path}")
+        objects, query = self.buckets[parts[4]], dict(query or {})
+        if len(parts) == 6:
+            return self._list(parts[4], objects, query)
+        name = unquote(parts[6])
+        if name not in objects:
+            raise ApiError(404, {"error": {"code": 404, "message": "Not Found"}}, {})
+        if query.get("alt") == "media":
+            return RawResponse(200, {"Content-Type": "application/json"}, objects[name])
+        return _json_response(self._metadata(parts[4], name, objects[name]))
+
+    def _list(self, bucket: str, objects: dict[str, bytes], query: dict[str, Any]) -> RawResponse:
+        prefix = unquote(str(query.get("prefix") or ""))
+        names = sorted(n for n in objects if n.startswith(prefix) and n > str(query.get("pageToken") or ""))
+        page = names[: int(query.get("maxResults") or 1000)]
+        body: dict[str, Any] = {"kind": "storage#objects"}
+        if page:
+            body["items"] = [self._metadata(bucket, n, objects[n]) for n in page]
+        if len(names) > len(page):
+            body["nextPageToken"] = page[-1]
+        return _json_response(body)
+
+    @staticmethod
+    def _metadata(bucket: str, name: str, data: bytes) -> dict[str, Any]:
+        return {
+            "kind": "storage#object",
+            "name": name,
+            "bucket": bucket,
+            "generation": "1",
+            "metageneration": "1",
+            "contentType": "application/json",
+            "size": str(len(data)),
+        }
 
 
-def measure(storage: GcsClient, url: str, scenes: int) -> dict[str, Any]:
+def _json_response(body: Any) -> RawResponse:
+    return RawResponse(200, {"Content-Type": "application/json"}, json.dumps(body).encode())
+
+
+def seed(storage: Any, bucket: str, scenes: int) -> None:
+    """`scenes` scenes of OBJECTS_PER_SCENE objects in a new bucket."""
+    storage.create_bucket(bucket)
+    for i in range(scenes):
+        for name, data in scene_objects(i):
+            if isinstance(storage, MemoryStorage):
+                storage.put(bucket, name, data)
+            else:
+                storage.request(
+                    "POST",
+                    f"/upload/storage/v1/b/{bucket}/o",
+                    query={"uploadType": "media", "name": quote(name, safe="")},
+                    body=data,
+                    content_type="application/json",
+                )
+
+
+def measure(storage: Any, scenes: int) -> dict[str, Any]:
     """Seed a bucket with `scenes` scenes and measure one poller run over it."""
     bucket = f"bench-poller-{scenes}"
-    storage.create_bucket(bucket)
-    seeding = time.perf_counter()
-    seed(url, bucket, scenes)
-    print(f"seeded {scenes * OBJECTS_PER_SCENE} objects in {time.perf_counter() - seeding:.0f} s", flush=True)
+    seed(storage, bucket, scenes)
     env = WorkflowEnv(storage, bucket)
     env.runtime.limits = Limits(max_steps=1_000_000)
     spec = load_catalog().workflows[POLLER]
@@ -132,14 +190,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tools.bench_geniesim_poller")
     parser.add_argument("--scenes", type=int, nargs="+", default=[10, 100, 1000])
     args = parser.parse_args(argv)
-    with tempfile.TemporaryDirectory(prefix="bench-poller-") as root:
-        emulator = GcsEmulator(filesystem_root=root)
-        emulator.start()
-        try:
-            storage = GcsClient(emulator.url)
-            rows = [measure(storage, emulator.url, n) for n in args.scenes]
-        finally:
-            emulator.stop()
+    rows = [measure(MemoryStorage(), n) for n in args.scenes]
+    emulator = GcsEmulator()
+    emulator.start()
+    try:
+        on_emulator = measure(GcsClient(emulator.url), min(args.scenes))
+    finally:
+        emulator.stop()
+    counted = ("job_files", "list_calls", "api_calls", "billed_steps")
+    reference = next(row for row in rows if row["scenes"] == min(args.scenes))
+    if any(on_emulator[key] != reference[key] for key in counted):
+        raise SystemExit(f"MemoryStorage and fake-gcs-server disagree: {reference} vs {on_emulator}")
     header = (
         "scenes",
         "objects",

@@ -23,13 +23,9 @@ _READY_TIMEOUT = 10.0
 class GcsEmulator(FakeGCSServer):
     """fake-gcs-server on 127.0.0.1 with the in-memory backend."""
 
-    def __init__(self, filesystem_root: str | None = None) -> None:
-        """`filesystem_root`: keep objects in files under this folder instead of memory.
-        The memory backend's uploads slow down as a bucket grows (each costs time in
-        proportion to the bucket's size); benchmarks with 100,000 objects need this."""
+    def __init__(self) -> None:
         super().__init__(host="127.0.0.1")
         self.startup_seconds = 0.0
-        self.filesystem_root = filesystem_root
 
     def start(self) -> None:
         """Start the server and wait until it answers (records `startup_seconds`)."""
@@ -39,11 +35,8 @@ class GcsEmulator(FakeGCSServer):
                 str(_get_binary_path()),
                 "-scheme",
                 "http",
-                *(
-                    ["-backend", "filesystem", "-filesystem-root", self.filesystem_root]
-                    if self.filesystem_root
-                    else ["-backend", "memory"]
-                ),
+                "-backend",
+                "memory",
                 "-host",
                 self.host,
                 "-port",
