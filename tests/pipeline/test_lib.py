@@ -10,7 +10,8 @@ import pytest
 
 from components.catalog import WorkflowSpec
 from components.env import trigger_markers
-from tests.pipeline.world import CATALOG, Pipeline, messages, metrics
+from tools.pipeline_world import CATALOG, Pipeline, messages, metrics
+from workflow_runtime.connectors.errors import api_error
 from workflow_runtime.fakes.cloud_run import JobOutcome
 
 PS_ENV = {"PRIMARY_WORKFLOW_REGION": "us-central1", "SECONDARY_WORKFLOW_REGION": "us-east1"}
@@ -81,7 +82,7 @@ def test_valid_scene_ids_pass(pipeline: Pipeline, tmp_path: Path, scene_id: str)
         ("a\nb", "control characters"),
         ("a\x00b", "control characters"),
         ("a\x7fb", "control characters"),
-        (7, "expected a string, got int"),
+        (7, "expected a string, got integer"),
         (None, "expected a string, got null"),
     ],
 )
@@ -257,6 +258,39 @@ def test_a_wait_that_runs_out_is_a_run_failure_and_never_relaunches(
     assert len(pipeline.cloud_run.runs) == 1
 
 
+def _polls_fail_until(pipeline: Pipeline, until: float) -> None:
+    """executions.get answers 503 before virtual time `until` (a control-plane blip)."""
+    cloud_run = pipeline.cloud_run
+    original = cloud_run.get_execution
+
+    def get_execution(name: str, now: float) -> dict:
+        if now < until:
+            raise api_error(503, "backend unavailable")
+        return original(name, now)
+
+    cloud_run.get_execution = get_execution  # type: ignore[method-assign]
+
+
+def test_failing_polls_never_relaunch_and_never_look_like_a_start_failure(
+    pipeline: Pipeline, tmp_path: Path
+) -> None:
+    # With the connector's own wait under the launch retry, polls failing after the
+    # connector's retries would have been retried as launches: a second execution.
+    pipeline.cloud_run.succeed("objects-job", duration=600)
+    _polls_fail_until(pipeline, pipeline.env.clock.now() + 400)
+    result = _run_job(pipeline, tmp_path)
+    assert result.result["status"] == "SUCCEEDED", result.result
+    assert len(pipeline.cloud_run.runs) == 1
+
+
+def test_polls_failing_past_the_deadline_are_a_timed_out_run(pipeline: Pipeline, tmp_path: Path) -> None:
+    pipeline.cloud_run.succeed("objects-job", duration=600)
+    _polls_fail_until(pipeline, pipeline.env.clock.now() + 10_000)
+    result = _run_job(pipeline, tmp_path, wait_seconds=1200)
+    assert result.result["status"] == "FAILED" and "TimeoutError" in result.result["error"]["tags"]
+    assert len(pipeline.cloud_run.runs) == 1 and metrics(result, "job_retry_exhausted") == []
+
+
 def test_launch_is_retried_on_transient_errors(pipeline: Pipeline, tmp_path: Path) -> None:
     pipeline.cloud_run.script(
         "objects-job", JobOutcome("raise", code=502), JobOutcome("raise", code=504), JobOutcome("succeed", 60)
@@ -278,7 +312,7 @@ def test_exhausted_launch_retries_log_job_retry_exhausted(pipeline: Pipeline, tm
         "job": "objects-job",
         "scene_id": "s1",
         "retry_max": 5,
-        "error": result.result["error"]["message"],
+        "error": result.result["message"],
     }
     assert [entry.severity for entry in result.logs if entry.payload == exhausted] == ["ERROR"]
     assert [m["event"] for m in metrics(result, "job_invocation")] == ["start"]
