@@ -16,11 +16,13 @@ from typing import Any
 from components.catalog import WORKFLOWS_DIR
 from components.config import ExperimentalConfig, StackConfig
 from components.routing import router_env
+from tools.geniesim_world import seed_completed_job
 from tools.pipeline_world import CATALOG, PROD, Pipeline
 from workflow_runtime.connectors import ConnectorSpec
 from workflow_runtime.testing import WorkflowEnv
 
 ROUTER = "marker-router"
+GENIESIM_JOB = "job_1"
 # The Cloud Monitoring and Logging resources episode-generation's production monitoring
 # gate requires.
 DASHBOARDS = ["BlueprintPipeline - Overview", "BlueprintPipeline - GPU Metrics"]
@@ -69,8 +71,10 @@ def job_markers(scene_id: str) -> dict[str, list[dict[str, Any]]]:
 
 
 def prepare(world: Pipeline, scene_id: str) -> None:
-    """Deploy the router, script the jobs' markers, and give episode generation its GKE
-    clusters and (production) monitoring resources."""
+    """Deploy the router, script the jobs' markers, give episode generation its GKE
+    clusters and (production) monitoring resources, and put the Genie Sim inputs in place:
+    the scene's provenance and task config, and what the GPU job and the import job leave
+    (job.json completed, the quality report, the import manifest)."""
     world.env.deploy(ROUTER, WORKFLOWS_DIR / "marker-router.yaml", env=router_env(CATALOG, world.config))
     for job, writes in job_markers(scene_id).items():
         for objects in writes:
@@ -80,6 +84,9 @@ def prepare(world: Pipeline, scene_id: str) -> None:
         ("blueprint-cluster-secondary", "us-east1-b"),
     ):
         world.env.gke.add_cluster(cluster, zone, namespaces=("blueprint",)).add_node("gpu-1", *_GPU_NODE)
+    seed_completed_job(world.env, scene_id, GENIESIM_JOB)
+    world.env.put_json(f"scenes/{scene_id}/geniesim/legal/asset_provenance.json", {"assets": []})
+    world.env.put_json(f"scenes/{scene_id}/geniesim/task_config.json", {"tasks": ["pick"]})
     for name in DASHBOARDS:
         world.env.monitoring.add_dashboard(name)
     for name in ALERTS:

@@ -1,12 +1,14 @@
 """One scene end to end: from scenes/<id>/layout/scene_layout.json through every
 non-experimental workflow, each marker delivered to the marker router as Eventarc
 delivers every finalized object; fake Cloud Run and Kubernetes jobs write the markers the
-real jobs write. Asserts the order the workflows ran in, that each ran once per marker
+real jobs write (the Genie Sim GPU job's and import job's outputs are seeded up front),
+through Genie Sim export and import to training. Asserts the order the workflows ran in, that each ran once per marker
 that triggers it, and the final objects. A second run with the experimental flags on
 adds dream2flow and dwm."""
 
 from __future__ import annotations
 
+from tools.geniesim_world import export_key
 from tools.pipeline_world import PROD, Pipeline
 from tools.scene_e2e import experimental_config, prepare, run_scene
 from workflow_runtime.connectors.gcs_client import GcsClient
@@ -26,12 +28,26 @@ ORDER = [
     "arena-export-pipeline",  # isaac_lab/.isaac_lab_complete (isaac-lab job)
     "episode-generation-pipeline",  # usd/.usd_complete, after its GKE wait
     "genie-sim-export-pipeline",  # variation_assets/.variation_pipeline_complete
+    "genie-sim-import-pipeline",  # started by the export once its GPU job completed
+    "training-pipeline",  # blueprintpipeline.episodes.imported, published by the import
+    "arena-export-pipeline",  # geniesim/.geniesim_complete (written by the import)
 ]
 FINAL = [
     "assets/.assets_ready",
     "assets/.regen3d_complete",
     "assets/.simready_complete",
+    "episode-generation-job/quality_gate_report.json",  # seeded: the GPU job's report
     "episodes/.episodes_complete",
+    "episodes/geniesim_job_1/import_manifest.json",  # seeded: the import job's manifest
+    "geniesim/.circuit_breaker.json",
+    "geniesim/.geniesim_complete",
+    "geniesim/.geniesim_import_complete",
+    "geniesim/idempotency/<export key>.json",
+    "geniesim/idempotency/import/job_1.json",
+    "geniesim/import_manifest.json",
+    "geniesim/job.json",  # seeded: what the GPU job writes
+    "geniesim/legal/asset_provenance.json",  # seeded input
+    "geniesim/task_config.json",  # seeded input
     "isaac_lab/.isaac_lab_complete",
     "layout/.scale_complete",
     "layout/scene_layout.json",
@@ -42,6 +58,14 @@ FINAL = [
     "variation_assets/.variation_pipeline_complete",
     "variation_assets/variation_assets.json",
 ]
+
+
+def _final(objects: list[str]) -> list[str]:
+    """The objects with the export's idempotency key (an MD5 of its inputs) named."""
+    key = f"scenes/{SCENE}/geniesim/idempotency/{export_key(SCENE)}.json"
+    return sorted(
+        f"scenes/{SCENE}/geniesim/idempotency/<export key>.json" if name == key else name for name in objects
+    )
 
 
 def _world(gcs_emulator: GcsEmulator, name: str, experimental: bool) -> Pipeline:
@@ -56,13 +80,15 @@ def test_a_scene_runs_every_non_experimental_workflow_in_order(gcs_emulator: Gcs
     run = run_scene(world, SCENE)
     assert run.order == ORDER
     assert all(states == ["SUCCEEDED"] * len(states) for states in run.states.values()), run.states
-    assert run.objects == [f"scenes/{SCENE}/{name}" for name in FINAL]
-    # Each job ran once (usd-assembly twice: convert-only, then the full assembly; arena
-    # once per run).
+    assert _final(run.objects) == [f"scenes/{SCENE}/{name}" for name in FINAL]
+    # Each job ran once per run of its workflow.
     jobs = sorted(run_.job for run_ in world.cloud_run.runs)
     assert jobs == [
-        "arena-export-job",
-        "arena-export-job",
+        "arena-export-job",  # for usd/.usd_complete
+        "arena-export-job",  # for isaac_lab/.isaac_lab_complete
+        "arena-export-job",  # for geniesim/.geniesim_complete
+        "genie-sim-export-job",
+        "genie-sim-import-job",
         "isaac-lab-job",
         "objects-job",
         "quality-gate-job",  # episode generation's gate after its GKE Job
@@ -71,8 +97,9 @@ def test_a_scene_runs_every_non_experimental_workflow_in_order(gcs_emulator: Gcs
         "scale-job",
         "simready-job",  # usd-assembly's
         "simready-job",  # variation-assets' (the variation assets)
-        "usd-assembly-job",
-        "usd-assembly-job",
+        "training-job",
+        "usd-assembly-job",  # convert-only
+        "usd-assembly-job",  # full assembly
         "variation-gen-job",
     ]
 
@@ -95,4 +122,4 @@ def test_with_the_experimental_flags_dream2flow_and_dwm_run_too(gcs_emulator: Gc
         "dwm/.dwm_complete",
         "dwm/.dwm_inference_complete",
     }
-    assert run.objects == sorted(f"scenes/{SCENE}/{name}" for name in [*FINAL, *extra])
+    assert _final(run.objects) == sorted(f"scenes/{SCENE}/{name}" for name in [*FINAL, *extra])
