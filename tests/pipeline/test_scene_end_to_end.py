@@ -1,10 +1,10 @@
 """One scene end to end: from scenes/<id>/layout/scene_layout.json through every
-non-experimental workflow, each marker delivered to the marker router as Eventarc
-delivers every finalized object; fake Cloud Run and Kubernetes jobs write the markers the
-real jobs write (the Genie Sim GPU job's and import job's outputs are seeded up front),
-through Genie Sim export and import to training. Asserts the order the workflows ran in, that each ran once per marker
-that triggers it, and the final objects. A second run with the experimental flags on
-adds dream2flow and dwm."""
+non-experimental workflow to training, each new object delivered to the marker router as
+Eventarc delivers every finalized object; fake Cloud Run and Kubernetes jobs write the
+markers the real jobs write (the Genie Sim GPU job's and import job's outputs are seeded
+up front). Asserts the order the workflows ran in, that each ran once per marker that
+triggers it, and the final objects. A second run with the experimental flags on adds
+dream2flow and dwm."""
 
 from __future__ import annotations
 
