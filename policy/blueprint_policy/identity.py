@@ -1,0 +1,113 @@
+"""Each workflow runs as its own service account, created by the stack and used by nothing else.
+
+A stack policy: it needs every resource that runs as an identity. A reference is matched
+to the service account resource it depends on (known during a preview even before the
+account exists), else to an account by email, else kept as the bare email.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+
+from pulumi_policy import PolicyResource, ReportViolation, StackValidationArgs, StackValidationPolicy
+from pulumi_policy.proxy import UnknownValueError
+
+from .props import ACCOUNT, PIPELINE, SCHEDULER_JOB, TRIGGER, WORKFLOW, account_email, values_at
+
+# Where each resource type names the identity it runs or calls as (dotted paths, `[]` = each).
+IDENTITY_FIELDS: Mapping[str, tuple[str, ...]] = {
+    WORKFLOW: ("serviceAccount",),
+    TRIGGER: ("serviceAccount",),
+    SCHEDULER_JOB: (
+        "httpTarget.oauthToken.serviceAccountEmail",
+        "httpTarget.oidcToken.serviceAccountEmail",
+    ),
+    PIPELINE: (
+        "destinations[].authenticationConfig.oauthToken.serviceAccount",
+        "destinations[].authenticationConfig.googleOidc.serviceAccount",
+    ),
+}
+
+
+@dataclass(frozen=True)
+class IdentityUse:
+    """One resource running or calling as one identity (`key`: an account URN or an email)."""
+
+    resource: PolicyResource
+    key: str
+    shown: str
+
+
+def _account_emails(resources: list[PolicyResource]) -> dict[str, str]:
+    emails: dict[str, str] = {}
+    for resource in resources:
+        if resource.resource_type != ACCOUNT:
+            continue
+        try:
+            email = resource.props.get("email")
+        except UnknownValueError:
+            continue  # a new account: references to it are matched by dependency
+        if isinstance(email, str):
+            emails[email.lower()] = resource.urn
+    return emails
+
+
+def identity_uses(resources: list[PolicyResource]) -> Iterator[IdentityUse]:
+    """Every identity reference of every resource, keyed to the account it resolves to."""
+    emails = _account_emails(resources)
+    for resource in resources:
+        for path in IDENTITY_FIELDS.get(resource.resource_type, ()):
+            top = path.split(".")[0].removesuffix("[]")
+            accounts = [d for d in resource.property_dependencies.get(top, []) if d.resource_type == ACCOUNT]
+            for value in values_at(resource.props, path):
+                if not isinstance(value, str) or not value:
+                    continue
+                email = account_email(value)
+                if email in emails:
+                    yield IdentityUse(resource, emails[email], email)
+                elif len(accounts) == 1:
+                    yield IdentityUse(resource, accounts[0].urn, accounts[0].name)
+                else:
+                    yield IdentityUse(resource, email, email)
+
+
+def _describe(resource: PolicyResource) -> str:
+    return f"{resource.resource_type.rsplit(':', 1)[-1]} {resource.name}"
+
+
+def _validate(args: StackValidationArgs, report_violation: ReportViolation) -> None:
+    uses = list(identity_uses(args.resources))
+    accounts = {r.urn for r in args.resources if r.resource_type == ACCOUNT}
+    for workflow in (r for r in args.resources if r.resource_type == WORKFLOW):
+        own = [u for u in uses if u.resource is workflow]
+        if not own:
+            report_violation(
+                f"workflow {workflow.name} sets no serviceAccount, so it runs as the project's default "
+                "compute service account; give it its own gcp.serviceaccount.Account.",
+                workflow.urn,
+            )
+            continue
+        use = own[0]
+        if use.key not in accounts:
+            report_violation(
+                f"workflow {workflow.name} runs as {use.shown}, which this stack does not create; "
+                "give it its own gcp.serviceaccount.Account.",
+                workflow.urn,
+            )
+        others = sorted(
+            {_describe(u.resource) for u in uses if u.key == use.key and u.resource is not workflow}
+        )
+        if others:
+            report_violation(
+                f"workflow {workflow.name} shares its service account {use.shown} with {', '.join(others)}; "
+                "each workflow's account must be used by nothing else.",
+                workflow.urn,
+            )
+
+
+OWN_SERVICE_ACCOUNT = StackValidationPolicy(
+    name="workflow-own-service-account",
+    description="Each workflow runs as its own service account, created by the stack, used by nothing else.",
+    validate=_validate,
+)
