@@ -17,10 +17,10 @@ _IAM_KINDS = ("IAMMember", "IAMBinding", "IAMPolicy")
 
 def granted_roles(resource_type: str, props: Mapping[str, Any]) -> Iterator[str]:
     """The roles an IAM resource grants: `role`, or each binding of an IAMPolicy's policyData."""
-    kind = resource_type.rsplit(":", 1)[-1]
-    if kind not in _IAM_KINDS:
+    kind = resource_type.rsplit(":", 1)[-1]  # IAMMember, BucketIAMMember, IAMPolicy, ...
+    if not kind.endswith(_IAM_KINDS):
         return
-    if kind != "IAMPolicy":
+    if not kind.endswith("IAMPolicy"):
         role = props.get("role")
         if isinstance(role, str):
             yield role
