@@ -105,7 +105,8 @@ def check(pack: Sequence[Policy], registered: Sequence[Registered]) -> list[Viol
         elif isinstance(policy, StackValidationPolicy):
             args = StackValidationArgs(stack_resources(registered))
             policy.validate(args, _collector(found, policy, registered))
-    return found
+    # Registration order is asynchronous; report in a stable order.
+    return sorted(found, key=lambda v: (v.policy, v.resource_type or "", v.name or "", v.message))
 
 
 def _collector(
