@@ -1,10 +1,14 @@
 """Everything a workflow test needs, from one pytest fixture: `workflow_env`.
 
 - a session-wide fake-gcs-server on 127.0.0.1 (in memory) and a fresh bucket per test,
-- the fakes (Cloud Run, workflow executions, event bus) and the HTTP router,
+- the fakes (Cloud Run, workflow executions, event bus, GKE clusters, Cloud Monitoring
+  and Logging) and the HTTP router,
 - the deployment map, the environment, the virtual clock and a Runtime using all of them,
-- `run(workflow, data=..., env=...)`: one call runs a workflow (then every execution it
-  started) and returns its ExecutionResult (result or error, logs, step counts),
+- `run(workflow, data=..., env=...)`: one call runs a workflow (with every execution it
+  starts) and returns its ExecutionResult (result or error, logs, step counts),
+- `start(workflow, data=..., env=...)` + `wait(seed=...)`: many executions at once,
+  concurrently on the seeded scheduler (sweep seeds to explore interleavings); `wait`
+  returns the started executions' results in start order,
 - bucket helpers for seeding and checking objects: put_json / put_text / put_bytes,
   get_json / get_bytes, exists, list, generation, delete,
 - events as Eventarc delivers them: `storage_event(name)` (the Cloud Storage "object
@@ -31,6 +35,8 @@ from workflow_runtime.connectors.gcs_client import GcsClient
 from workflow_runtime.connectors.gcs_emulator import GcsEmulator
 from workflow_runtime.connectors.gcs_preconditions import current_metadata
 from workflow_runtime.engine import CallContext, ExecutionResult, Runtime, StepCounter, VirtualClock
+from workflow_runtime.engine.clock import NO_LATENCY
+from workflow_runtime.engine.runtime import StartedExecution
 from workflow_runtime.fakes import Deployment, PublishedEvent, Services
 from workflow_runtime.fakes.names import rfc3339
 
@@ -38,9 +44,10 @@ _bucket_ids = itertools.count(1)
 
 
 def connector_context(services: Services, runtime: Runtime | None = None) -> CallContext:
-    """A fresh call context (own step counter; the runtime's clock, else a new one, and an
-    empty env) for calling connectors directly."""
-    clock = runtime.clock if runtime else VirtualClock()
+    """A fresh call context (own step counter; the runtime's clock, else a new one without
+    network latency so timings are the connector's own, and an empty env) for calling
+    connectors directly."""
+    clock = runtime.clock if runtime else VirtualClock(latency=NO_LATENCY)
     return CallContext(clock, StepCounter(), services, env={}, runtime=runtime)
 
 
@@ -65,6 +72,9 @@ class WorkflowEnv:
         self.executions = self.services.executions
         self.bus = self.services.bus
         self.http = self.services.http
+        self.gke = self.services.gke
+        self.monitoring = self.services.monitoring
+        self.logging = self.services.logging
         self.runtime = Runtime(
             services=self.services,
             env=dict(env or {}),
@@ -72,6 +82,8 @@ class WorkflowEnv:
             location=location,
         )
         self.clock = self.runtime.clock
+        self.executions.attach(self.runtime)
+        self._started: list[StartedExecution] = []
         self._events = 0
 
     @property
@@ -90,24 +102,40 @@ class WorkflowEnv:
         """Make workflow `name` startable by executions and the bus."""
         self.deployment.add_workflow(name, path, env=env, event_types=event_types)
 
+    def start(self, workflow: str | Path, data: Any = None, *, env: Mapping[str, str] | None = None) -> None:
+        """Queue an execution of a deployed workflow (by name) or a YAML file; it runs,
+        concurrently with everything else started, at the next `wait()`."""
+        name = str(workflow)
+        if name in self.deployment.workflows:
+            loaded = self.runtime.load(self.deployment.source_of(name), name=name)
+            run_env = {**self.deployment.env_for(name), **(env or {})}
+            started = self.runtime.start(loaded, data, env=run_env, workflow_id=name)
+        else:
+            started = self.runtime.start(workflow, data, env=dict(env or {}))
+        self._started.append(started)
+
+    def wait(self, *, seed: int = 0) -> list[ExecutionResult]:
+        """Run every started execution, and all they start, concurrently under scheduler
+        `seed` until all have ended; the results of the ones this test started, in order."""
+        self.runtime.wait(seed=seed)
+        started, self._started = self._started, []
+        return [s.result for s in started if s.result is not None]
+
     def run(
         self,
         workflow: str | Path,
         data: Any = None,
         *,
         env: Mapping[str, str] | None = None,
-        drain: bool = True,
+        seed: int | None = None,
     ) -> ExecutionResult:
-        """Run a deployed workflow (by name) or a YAML file, then the executions it queued."""
-        name = str(workflow)
-        if name in self.deployment.workflows:
-            loaded = self.runtime.load(self.deployment.source_of(name), name=name)
-            run_env = {**self.deployment.env_for(name), **(env or {})}
-            result = self.runtime.run(loaded, data, env=run_env, workflow_id=name)
-        else:
-            result = self.runtime.run(workflow, data, env=dict(env or {}))
-        if drain:
-            self.executions.drain(self.runtime)
+        """Run one execution (a deployed workflow by name, or a YAML file) and every
+        execution it starts; its result. `seed` as in `wait` (None: FIFO scheduling)."""
+        self.start(workflow, data, env=env)
+        self.runtime.wait(seed=seed)
+        started, self._started = self._started, []
+        (result,) = (s.result for s in started)
+        assert result is not None
         return result
 
     # ---- events ---------------------------------------------------------------------------
@@ -149,13 +177,14 @@ class WorkflowEnv:
         )
 
     def publish(self, event_type: str, data: Any, *, drain: bool = True, **attributes: str) -> PublishedEvent:
-        """Publish a custom event to the bus; with `drain` the enrolled workflows run now."""
+        """Publish a custom event to the bus; with `drain` the enrolled workflows run now,
+        else at the next `wait()`."""
         assert self.bus is not None
         event = self.cloud_event(event_type, data, **attributes)
         bus = f"projects/{self.runtime.project_id}/locations/{self.runtime.location}/messageBuses/bus"
         self.bus.publish(bus, {"jsonMessage": json.dumps(event)}, self.clock.now())
         if drain:
-            self.executions.drain(self.runtime)
+            self.runtime.wait()
         return self.bus.published[-1]
 
     # ---- bucket helpers -----------------------------------------------------------------

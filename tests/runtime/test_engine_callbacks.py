@@ -6,7 +6,8 @@ import textwrap
 from dataclasses import dataclass
 from typing import Any
 
-from workflow_runtime import ExecutionResult, Runtime
+from workflow_runtime import ExecutionResult, Runtime, VirtualClock
+from workflow_runtime.engine.clock import NO_LATENCY
 
 # Google's "basic callback workflow" sample, with the timeout as a parameter.
 BASIC = """
@@ -55,7 +56,7 @@ class Services:
 
 
 def run_basic(delay: float, timeout: float) -> ExecutionResult:
-    runtime = Runtime()
+    runtime = Runtime(clock=VirtualClock(latency=NO_LATENCY))
     runtime.services = Services(Approver(runtime, delay))
     return runtime.run(textwrap.dedent(BASIC), {"timeout": timeout})
 
@@ -83,7 +84,7 @@ def test_a_callback_sent_before_the_await_is_kept() -> None:
 
 
 def test_a_parallel_branch_can_call_back_another_branch() -> None:
-    outcome = Runtime().run(
+    outcome = Runtime(clock=VirtualClock(latency=NO_LATENCY)).run(
         textwrap.dedent(
             """
             - create:
@@ -111,6 +112,9 @@ def test_a_parallel_branch_can_call_back_another_branch() -> None:
                                 - got: ${req.http_request.body}
                     - caller:
                         steps:
+                          - init_refused:  # an except's variables are local to it
+                              assign:
+                                - refused: null
                           - later:
                               call: sys.sleep
                               args:
@@ -142,7 +146,7 @@ def test_a_parallel_branch_can_call_back_another_branch() -> None:
 
 
 def test_create_callback_endpoint_rejects_an_unknown_method() -> None:
-    outcome = Runtime().run(
+    outcome = Runtime(clock=VirtualClock(latency=NO_LATENCY)).run(
         "- c:\n    call: events.create_callback_endpoint\n    args:\n      http_callback_method: FETCH\n"
     )
     assert outcome.error["tags"] == ["ValueError"]

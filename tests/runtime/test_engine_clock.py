@@ -72,3 +72,58 @@ def test_a_task_that_can_never_resume_fails_with_a_deadlock() -> None:
         clock.sleep(1)  # the scheduler still works afterwards
     assert isinstance(tasks[0].error, SchedulerDeadlock)
     assert clock.now() == VirtualClock().now() + 1
+
+
+def _order_of_six_workers(seed: int | None) -> list[str]:
+    clock = VirtualClock(start=0.0, seed=seed)
+    order: list[str] = []
+    with clock.task():
+        tasks = [clock.spawn(name, lambda name=name: order.append(name)) for name in "abcdef"]
+        clock.join(tasks)
+    return order
+
+
+def test_fifo_without_a_seed_and_seeded_random_picks_with_one() -> None:
+    assert _order_of_six_workers(None) == list("abcdef")
+    orders = {tuple(_order_of_six_workers(seed)) for seed in range(10)}
+    assert len(orders) > 1  # seeds explore other interleavings
+    assert _order_of_six_workers(4) == _order_of_six_workers(4)  # and replay exactly
+
+
+def test_seeded_sleepers_waking_at_the_same_instant_are_picked_by_the_seed() -> None:
+    def wake_order(seed: int) -> list[str]:
+        clock = VirtualClock(start=0.0, seed=seed)
+        order: list[str] = []
+
+        def sleeper(name: str) -> None:
+            clock.sleep(1)
+            order.append(name)
+
+        with clock.task():
+            clock.join([clock.spawn(name, lambda name=name: sleeper(name)) for name in "xyz"])
+        return order
+
+    assert len({tuple(wake_order(seed)) for seed in range(10)}) > 1
+
+
+def test_transit_spends_a_seeded_latency_within_the_range() -> None:
+    clock = VirtualClock(start=0.0, latency=(0.02, 0.04))
+    spent = []
+    with clock.task():
+        for _ in range(50):
+            before = clock.now()
+            clock.transit()
+            spent.append(clock.now() - before)
+    assert all(0.02 <= s <= 0.04 for s in spent)
+    assert len(set(spent)) > 1
+    silent = VirtualClock(start=0.0, latency=(0.0, 0.0))
+    with silent.task():
+        silent.transit()
+    assert silent.now() == 0.0
+
+
+def test_latency_must_be_an_ordered_non_negative_range() -> None:
+    with pytest.raises(ValueError, match="latency"):
+        VirtualClock(latency=(0.05, 0.01))
+    with pytest.raises(ValueError, match="latency"):
+        VirtualClock(latency=(-1.0, 0.0))

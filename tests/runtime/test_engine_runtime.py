@@ -13,7 +13,7 @@ import pytest
 
 from tests.runtime.helpers import run
 from workflow_runtime import Limits, Runtime, VirtualClock
-from workflow_runtime.engine.clock import DEFAULT_START
+from workflow_runtime.engine.clock import DEFAULT_START, NO_LATENCY
 
 # --- limits ------------------------------------------------------------------------------
 
@@ -344,7 +344,8 @@ def test_sys_log_records_severity_payload_and_virtual_time() -> None:
 
 
 def test_sys_log_positional_args_as_in_googles_examples() -> None:
-    # From the sys.log reference: `args: [${myVar}, "ERROR"]` and `[${null}, "ERROR", ${myVar}]`.
+    # The sys.log reference's `args: [${myVar}, "ERROR"]`, quoted as standard YAML needs
+    # inside [...] (unquoted, it is refused: see test_engine_deploy_checks.py).
     outcome = run(
         """
         - assignStep:
@@ -352,10 +353,10 @@ def test_sys_log_positional_args_as_in_googles_examples() -> None:
               - myVar: "Log my error message"
         - argsList:
             call: sys.log
-            args: [${myVar}, "ERROR"]
+            args: ['${myVar}', "ERROR"]
         - argsListText:
             call: sys.log
-            args: [${null}, "WARNING", ${myVar}]
+            args: ['${null}', "WARNING", '${myVar}']
         """
     )
     assert [(e.severity, e.payload) for e in outcome.logs] == [
@@ -365,7 +366,7 @@ def test_sys_log_positional_args_as_in_googles_examples() -> None:
 
 
 @pytest.mark.parametrize(
-    "args", ["{}", "{data: a, text: b}", '{json: "not a map"}', '{data: ${base64.decode("YQ==")}}']
+    "args", ["{}", "{data: a, text: b}", '{json: "not a map"}', "{data: '${base64.decode(\"YQ==\")}'}"]
 )
 def test_sys_log_payload_errors_are_type_errors(args: str) -> None:
     outcome = run(f"- l:\n    call: sys.log\n    args: {args}\n")
@@ -580,7 +581,8 @@ custom_predicate:
 
 def test_custom_retry_predicate_sample_from_the_retry_page() -> None:
     http = ScriptedHttp([500, 500, 200])
-    outcome = run(CUSTOM_PREDICATE, services=FakeServices(http))
+    # No network latency: the times are exactly the documented backoff.
+    outcome = run(CUSTOM_PREDICATE, services=FakeServices(http), clock=VirtualClock(latency=NO_LATENCY))
     assert outcome.result == {"ok": 1}
     start = http.clock_times[0]
     assert [t - start for t in http.clock_times] == [0, 2, 6]

@@ -71,12 +71,12 @@ def test_endless_chain_of_executions_is_stopped(tmp_path):
     )
     deployment = deployment_with(tmp_path, loop=loop)
     services = Services.for_deployment(deployment)
-    services.executions.max_queued_runs = 20
+    services.executions.max_started_runs = 20
     runtime = Runtime(services=services)
     services.executions.enqueue("p", "l", "loop", {}, 0.0, "create")
     with pytest.raises(RuntimeError, match="keep starting each other"):
         services.executions.drain(runtime)
-    assert len(services.executions.of("loop")) == 21  # 20 ran, the 21st was queued
+    assert len(services.executions.of("loop")) == 21  # 20 started, the 21st was refused
 
 
 def test_deployment_errors_name_the_fix():

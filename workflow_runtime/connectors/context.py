@@ -13,11 +13,14 @@ from workflow_runtime.errors import make_error
 
 
 class Clock(Protocol):
-    """Virtual time: `now()` in epoch seconds, `sleep()` blocks in virtual time only."""
+    """Virtual time: `now()` in epoch seconds, `sleep()` blocks in virtual time only,
+    `transit()` spends one API call's network latency (a scheduler switch point)."""
 
     def now(self) -> float: ...
 
     def sleep(self, seconds: float) -> None: ...
+
+    def transit(self) -> None: ...
 
 
 class Steps(Protocol):

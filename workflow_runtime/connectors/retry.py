@@ -6,6 +6,10 @@ ConnectionFailedError, TimeoutError), every other method the non-idempotent one
 (`http.default_retry_non_idempotent`: 429, 503, ConnectionFailedError); both retry at most
 5 times with `retry.default_backoff` (1 s, x1.25, at most 60 s). Each retry sleeps on the
 virtual clock and is billed as one internal step.
+
+Every attempt first spends the clock's network latency (`transit()`): the point where the
+scheduler may run another execution, so concurrent read-modify-writes can race as they do
+against the real APIs.
 """
 
 from __future__ import annotations
@@ -42,6 +46,7 @@ def with_retries(ctx: ConnectorContext, method: str, send: Callable[[], T]) -> T
     delay = BACKOFF_INITIAL
     attempt = 0
     while True:
+        ctx.clock.transit()
         try:
             return _as_http_error(send)
         except WorkflowError as error:

@@ -1,18 +1,29 @@
 """Virtual time and the discrete-event scheduler behind it.
 
-Nothing in the runtime sleeps for real. Every unit of concurrent work (the execution
-itself, each parallel branch or iteration worker) is a task on a Python thread, but only
-ONE task runs at any moment: a task runs until it blocks (sleeps, waits for other tasks)
-or finishes, then hands control to the next runnable task. When no task is runnable the
-clock jumps to the earliest sleeper's wake-up time. Ready tasks run in FIFO order and
-sleepers with equal wake-up times wake in the order they went to sleep, so every run of
-the same workflow interleaves identically: results are deterministic.
+Nothing in the runtime sleeps for real. Every unit of concurrent work (each execution,
+each parallel branch or iteration worker) is a task on a Python thread, but only ONE task
+runs at any moment: a task runs until it blocks (sleeps, waits for other tasks, makes an
+API call) or finishes, then hands control to the next runnable task. When no task is
+runnable the clock jumps to the earliest sleeper's wake-up time.
+
+Which runnable task goes next is the scheduler's choice:
+- `seed=None` (the default): ready tasks run in FIFO order and sleepers with equal wake-up
+  times wake in the order they went to sleep;
+- `seed=<int>`: a generator seeded with it picks among the ready tasks (sleepers waking at
+  the same instant included), so a test can sweep seeds to explore interleavings.
+Either way a run is exactly reproducible: same seed, same interleaving, same result.
+
+Every API call an execution makes (connectors, `http.*`) first spends one `transit()`: a
+network latency drawn from the seeded generator (by default 10-50 ms, `latency=(lo, hi)`
+to change it). That sleep is the point where another execution can run between a read and
+the write that depends on it, as in production.
 """
 
 from __future__ import annotations
 
 import heapq
 import itertools
+import random
 import threading
 from collections import deque
 from collections.abc import Callable, Iterator
@@ -20,6 +31,10 @@ from contextlib import contextmanager
 
 # 2025-01-01T00:00:00Z: a fixed start makes sys.now() and logged times reproducible.
 DEFAULT_START = 1735689600.0
+# Seconds an API call spends in transit, drawn uniformly: "a few tens of milliseconds".
+DEFAULT_LATENCY = (0.01, 0.05)
+# For tests of documented timings (backoff, polling) that latency would blur.
+NO_LATENCY = (0.0, 0.0)
 
 
 class SchedulerDeadlock(RuntimeError):
@@ -79,12 +94,39 @@ class Signal:
 class VirtualClock:
     """Virtual epoch-seconds clock; `sleep` blocks the calling task in virtual time."""
 
-    def __init__(self, start: float = DEFAULT_START) -> None:
+    def __init__(
+        self,
+        start: float = DEFAULT_START,
+        *,
+        seed: int | None = None,
+        latency: tuple[float, float] = DEFAULT_LATENCY,
+    ) -> None:
+        low, high = latency
+        if not 0 <= low <= high:
+            raise ValueError(f"latency must be (low, high) with 0 <= low <= high, got {latency!r}")
         self._now = float(start)
         self._current: Task | None = None
         self._ready: deque[Task] = deque()
         self._sleepers: list[_Sleep] = []
         self._seq = itertools.count()
+        self.latency = latency
+        self.reseed(seed)
+
+    def reseed(self, seed: int | None) -> None:
+        """Choose the scheduling policy from now on: FIFO (None) or seeded random picks."""
+        self.seed = seed
+        self._rng = random.Random(seed if seed is not None else 0)
+
+    @property
+    def running(self) -> bool:
+        """True while a scheduled task runs (inside an execution or `task()`)."""
+        return self._current is not None
+
+    def transit(self) -> None:
+        """Spend one API call's network latency: a switch point for the scheduler."""
+        low, high = self.latency
+        if high > 0:
+            self.sleep(low if low == high else self._rng.uniform(low, high))
 
     def now(self) -> float:
         """Current virtual time in epoch seconds."""
@@ -194,17 +236,36 @@ class VirtualClock:
         self._switch(task, wait=False)
 
     def _pick_next(self) -> Task:
-        while self._ready:
-            task = self._ready.popleft()
+        while True:
+            if not self._ready:
+                self._wake_earliest_sleepers()
+            if not self._ready:
+                raise SchedulerDeadlock("all tasks are blocked and none is sleeping")
+            if self.seed is None or len(self._ready) == 1:
+                task = self._ready.popleft()
+            else:
+                index = self._rng.randrange(len(self._ready))
+                task = self._ready[index]
+                del self._ready[index]
             if not task.done:  # a task that failed while waiting may still be queued
                 return task
+
+    def _wake_earliest_sleepers(self) -> None:
+        """Jump to the earliest wake-up time and make its sleepers ready (in FIFO mode only
+        the first: the others stay asleep and go next, in the order they slept)."""
         while self._sleepers:
             entry = heapq.heappop(self._sleepers)
             if entry.cancelled:
                 continue
             self._now = max(self._now, entry.when)
-            return entry.task
-        raise SchedulerDeadlock("all tasks are blocked and none is sleeping")
+            self._ready.append(entry.task)
+            if self.seed is None:
+                return
+            while self._sleepers and self._sleepers[0].when <= entry.when:
+                same = heapq.heappop(self._sleepers)
+                if not same.cancelled:
+                    self._ready.append(same.task)
+            return
 
     def _switch(self, current: Task, *, wait: bool) -> None:
         """Hand control to the next runnable task; if `wait`, block until resumed."""

@@ -49,6 +49,7 @@ def _request(
     if auth is not None:
         expect(name, "auth", auth, "map")
     expect(name, "timeout", timeout, "number")
+    ctx.clock.transit()  # network latency: another execution may run meanwhile
     hub = getattr(ctx.runtime, "callbacks", None)
     response = hub.deliver(url, method, headers, body, query) if hub is not None else None
     if response is None:

@@ -1,17 +1,24 @@
-"""The Runtime: loads workflows and runs executions on one clock with one set of services."""
+"""The Runtime: loads workflows and runs executions on one clock with one set of services.
+
+Executions run concurrently, as on Google: each is its own task on the shared virtual
+clock (see clock.py for the scheduler). `start` queues one (or, from inside a running
+execution, starts it at once, as `executions.create` does); `wait` runs everything started
+until all of it has ended; `run` is one execution to its end.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import random
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from workflow_runtime.engine.accounting import Limits, StepCounter
 from workflow_runtime.engine.callbacks import CallbackHub
-from workflow_runtime.engine.clock import VirtualClock
+from workflow_runtime.engine.clock import Task, VirtualClock
 from workflow_runtime.engine.compiler import Compiler
 from workflow_runtime.engine.context import CallContext
 from workflow_runtime.engine.executor import Execution
@@ -50,6 +57,8 @@ class Runtime:
         self.library = [Path(p) for p in library]
         self.callbacks = CallbackHub(self.clock)
         self._executions = 0
+        self._queued: list[StartedExecution] = []
+        self._tasks: list[Task] = []
 
     def load(self, path_or_text: str | Path, *, name: str | None = None) -> Workflow:
         """Load and validate a workflow file or text (WorkflowDefinitionError if invalid)."""
@@ -60,6 +69,68 @@ class Runtime:
         library = [(str(p), parse_document(str(p), p.read_text(encoding="utf-8"))) for p in self.library]
         return Compiler(file, name, self.limits).compile(raw, library)
 
+    def start(
+        self,
+        workflow: Workflow | str | Path,
+        argument: Any = None,
+        *,
+        env: Mapping[str, str] | None = None,
+        workflow_id: str | None = None,
+        on_done: Callable[[ExecutionResult], None] | None = None,
+    ) -> StartedExecution:
+        """Start an execution: at once when called from a running execution, else at the
+        next `wait()`. `on_done(result)` runs when it ends."""
+        if not isinstance(workflow, Workflow):
+            workflow = self.load(workflow)
+        started = StartedExecution(self._new_context(workflow_id or workflow.name, env))
+
+        def body() -> None:
+            started.result = self._execute(workflow, argument, started.ctx)
+            if on_done is not None:
+                on_done(started.result)
+
+        started.body = body
+        if self.clock.running:
+            started.task = self.clock.spawn(started.ctx.execution_id, body)
+            self._tasks.append(started.task)
+        else:
+            self._queued.append(started)
+        return started
+
+    def wait(self, *, seed: int | None = None) -> None:
+        """Run every started execution, and everything they start, concurrently until all
+        have ended. `seed` picks the interleaving (None: FIFO); see clock.py."""
+        if self.clock.running:
+            raise RuntimeError("Runtime.wait() is for code outside executions; join a task instead")
+        self.clock.reseed(seed)  # each wait replays exactly for its seed
+        with self.clock.task("scheduler"):
+            while True:
+                while self._queued:
+                    started = self._queued.pop(0)
+                    started.task = self.clock.spawn(started.ctx.execution_id, started.body)
+                    self._tasks.append(started.task)
+                live = [task for task in self._tasks if not task.done]
+                if not live:
+                    break
+                self.clock.join(live)
+        tasks, self._tasks = self._tasks, []
+        # A Python exception escaping an execution is a runtime bug: surface it.
+        bug = next((task.error for task in tasks if task.error is not None), None)
+        if bug is not None:
+            raise bug
+
+    def join(self, started: StartedExecution) -> ExecutionResult:
+        """Block until `started` has ended (only the calling execution, when inside one)."""
+        if self.clock.running:
+            assert started.task is not None
+            self.clock.join([started.task])
+            if started.task.error is not None:
+                raise started.task.error
+        else:
+            self.wait()
+        assert started.result is not None
+        return started.result
+
     def run(
         self,
         workflow: Workflow | str | Path,
@@ -67,16 +138,21 @@ class Runtime:
         *,
         env: Mapping[str, str] | None = None,
         workflow_id: str | None = None,
+        seed: int | None = None,
     ) -> ExecutionResult:
-        """Run one execution to completion in virtual time."""
-        if not isinstance(workflow, Workflow):
-            workflow = self.load(workflow)
-        workflow_id = workflow_id or workflow.name
+        """Run one execution to its end in virtual time (outside an execution: with every
+        execution it starts, and anything else already started, under `seed`)."""
+        started = self.start(workflow, argument, env=env, workflow_id=workflow_id)
+        if not self.clock.running:
+            self.wait(seed=seed)
+        return self.join(started)
+
+    def _new_context(self, workflow_id: str, env: Mapping[str, str] | None) -> CallContext:
         self._executions += 1
         execution_id = str(
             uuid.UUID(int=random.Random(f"{workflow_id}:{self._executions}").getrandbits(128), version=4)
         )
-        ctx = CallContext(
+        return CallContext(
             clock=self.clock,
             steps=StepCounter(self.limits.max_steps),
             services=self.services,
@@ -86,14 +162,15 @@ class Runtime:
             workflow_id=workflow_id,
             runtime=self,
         )
+
+    def _execute(self, workflow: Workflow, argument: Any, ctx: CallContext) -> ExecutionResult:
         start = self.clock.now()
-        result = ExecutionResult(execution_id, workflow_id, "SUCCEEDED", logs=ctx.logs)
-        with self.clock.task(execution_id):
-            try:
-                result.result = Execution(workflow, ctx, self.limits).run(argument)
-            except WorkflowError as error:
-                result.state = "FAILED"
-                result.error = error.value
+        result = ExecutionResult(ctx.execution_id, ctx.workflow_id, "SUCCEEDED", logs=ctx.logs)
+        try:
+            result.result = Execution(workflow, ctx, self.limits).run(argument)
+        except WorkflowError as error:
+            result.state = "FAILED"
+            result.error = error.value
         result.steps = ctx.steps.counts
         result.virtual_seconds = self.clock.now() - start
         return result
@@ -113,6 +190,21 @@ class Runtime:
             "GOOGLE_CLOUD_WORKFLOW_REVISION_ID": f"000001-{revision}",
             "GOOGLE_CLOUD_WORKFLOW_EXECUTION_ID": execution_id,
         }
+
+
+@dataclass(eq=False)
+class StartedExecution:
+    """An execution handed to the scheduler; `result` is set when it has ended."""
+
+    ctx: CallContext
+    task: Task | None = None
+    result: ExecutionResult | None = None
+    body: Callable[[], None] = lambda: None
+
+    @property
+    def execution_id(self) -> str:
+        """The execution's id (also the GOOGLE_CLOUD_WORKFLOW_EXECUTION_ID it sees)."""
+        return self.ctx.execution_id
 
 
 RESERVED_ENV_PREFIXES = ("GOOGLE_", "WORKFLOWS_")

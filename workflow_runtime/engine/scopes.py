@@ -144,7 +144,16 @@ class Frame:
 
 def json_size(value: Any) -> int:
     """Size of a value serialised as compact JSON (strings approximated by length)."""
-    if isinstance(value, str):
+    kind = type(value)
+    if kind is str:
+        return len(value) + 2
+    if kind is int:
+        return len(str(value))
+    if kind is bool:
+        return 4 if value else 5
+    if value is None:
+        return 4
+    if isinstance(value, str):  # a str subclass: same size as the text
         return len(value) + 2
     if isinstance(value, bytes):
         return (len(value) + 2) // 3 * 4 + 2

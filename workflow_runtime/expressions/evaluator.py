@@ -49,10 +49,15 @@ def evaluate(expr: Expr, ctx: EvalContext) -> Any:
     The result never shares lists or maps with variables: `${a}` is a copy of `a`.
     """
     try:
-        return copy_value(_eval(expr, ctx))
+        value = _eval(expr, ctx)
+        # Scalars are immutable: only lists and maps need the copy.
+        return copy_value(value) if isinstance(value, _CONTAINERS) else value
     except RecursionError:
         # Comparing or copying values nested thousands deep exhausts Python's stack.
         raise make_error("RecursionError", "value nested too deeply to evaluate") from None
+
+
+_CONTAINERS = (list, dict)
 
 
 def _eval(expr: Expr, ctx: EvalContext) -> Any:
@@ -78,12 +83,13 @@ def _map(expr: MapLiteral, ctx: EvalContext) -> Any:
 
 
 def _name(expr: Name, ctx: EvalContext) -> Any:
-    if not ctx.has_variable(expr.name) and expr.name in _stdlib.STDLIB_MODULES:
+    name = expr.name
+    if name in _stdlib.STDLIB_MODULES and not ctx.has_variable(name):
         raise type_error(
-            f"{expr.name} is a standard library module, not a value; "
-            f"use one of its members such as {expr.name}.<function>"
+            f"{name} is a standard library module, not a value; "
+            f"use one of its members such as {name}.<function>"
         )
-    return ctx.get_variable(expr.name)
+    return ctx.get_variable(name)
 
 
 def _attribute(expr: Attribute, ctx: EvalContext) -> Any:

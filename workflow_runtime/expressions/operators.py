@@ -192,8 +192,33 @@ _ORDERINGS: dict[str, Callable[[Any, Any], bool]] = {
 }
 
 
+def _int_pair_shortcuts() -> dict[str, Callable[[int, int], Any]]:
+    """The operators whose (INTEGER, INTEGER) cell needs no check but int64 range, read
+    from the tables (so they cannot disagree): the hot path of loops and counters."""
+    shortcuts: dict[str, Callable[[int, int], Any]] = {
+        # Two ints are equal exactly when Python says so (values_equal agrees).
+        "==": lambda a, b: a == b,
+        "!=": lambda a, b: a != b,
+    }
+    for op, table in TABLES.items():
+        cell = table[(INTEGER, INTEGER)]
+        if cell == INTEGER and op in ("+", "-", "*"):
+            compute = _INTEGER_OPS[op]
+            shortcuts[op] = lambda a, b, compute=compute: check_int(compute(a, b))
+        elif cell == INTEGER and op in ("//", "%"):
+            compute = _INTEGER_OPS[op]
+            shortcuts[op] = lambda a, b, op=op, compute=compute: (
+                check_int(compute(a, b)) if b != 0 else _zero_check(op, b)
+            )
+        elif cell == BOOL and op in _ORDERINGS:
+            shortcuts[op] = _ORDERINGS[op]
+    return shortcuts
+
+
 def binary_op(op: str, left: Any, right: Any) -> Any:
     """Apply a non-logical binary operator to two evaluated values, by its table."""
+    if type(left) is int and type(right) is int and op in _INT_PAIR_SHORTCUTS:
+        return _INT_PAIR_SHORTCUTS[op](left, right)
     if op in ("==", "!="):
         equal = values_equal(left, right)
         return equal if op == "==" else not equal
@@ -213,6 +238,9 @@ def binary_op(op: str, left: Any, right: Any) -> Any:
     if cell == INTEGER:
         return check_int(_INTEGER_OPS[op](left, right))
     return check_double(_DOUBLE_OPS[op](left, right))
+
+
+_INT_PAIR_SHORTCUTS = _int_pair_shortcuts()
 
 
 def _contains(item: Any, container: list[Any] | dict[str, Any]) -> bool:

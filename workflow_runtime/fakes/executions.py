@@ -1,14 +1,15 @@
 """A fake Workflow Executions service that runs the deployment's workflows in the Runtime.
 
-When executions run (a deliberate, deterministic choice):
+When executions run:
 - `executions.create` (and `executions.run` with skip_polling, and every event the bus
-  delivers) only queues the execution and returns it ACTIVE, as the real API returns
-  before the execution has done anything. Queued executions run one after another, in the
-  order they were created, when `drain(runtime)` is called; `WorkflowEnv.run` drains after
-  the top-level execution, so a test sees every execution its workflow started. They run
-  on the shared virtual clock, starting where the caller finished.
-- `executions.run` (waits) runs the child at once, inside the caller, on the same clock;
-  the caller then resumes at its first poll at or after the child's end.
+  delivers) returns the execution ACTIVE, as the real API returns before the execution
+  has done anything. Once the fake is `attach`ed to a Runtime, the execution starts at
+  once as its own task on the shared virtual clock, concurrently with every other one
+  (the Runtime's scheduler interleaves them at every API call); it is queued only when
+  nothing runs yet, until the next `Runtime.wait()`. Without a Runtime attached, created
+  executions wait in a queue for `drain(runtime)`.
+- `executions.run` (waits) starts the child the same way and blocks only its caller until
+  the child ends; the caller then resumes at its first poll at or after the child's end.
 
 Every execution is recorded in `records` (workflow, argument, how it started, state,
 result or error).
@@ -23,11 +24,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from workflow_runtime.connectors.errors import api_error
+from workflow_runtime.engine import ExecutionResult, Runtime
+from workflow_runtime.engine.runtime import StartedExecution
 from workflow_runtime.fakes.deployment import Deployment, DeploymentError
 from workflow_runtime.fakes.names import rfc3339
 
 # A workflow that keeps starting workflows forever should fail a test, not hang it.
-MAX_QUEUED_RUNS = 1000
+MAX_STARTED_RUNS = 1000
 
 
 @dataclass
@@ -70,14 +73,28 @@ class ExecutionRecord:
 
 
 class FakeWorkflowExecutions:
-    """Creates, queues and runs executions of the deployment's workflows."""
+    """Creates executions of the deployment's workflows and runs them in a Runtime."""
 
-    def __init__(self, deployment: Deployment, max_queued_runs: int = MAX_QUEUED_RUNS) -> None:
+    def __init__(self, deployment: Deployment, max_started_runs: int = MAX_STARTED_RUNS) -> None:
         self.deployment = deployment
-        self.max_queued_runs = max_queued_runs
+        self.max_started_runs = max_started_runs
         self.records: list[ExecutionRecord] = []
+        self.runtime: Runtime | None = None
         self._queue: deque[ExecutionRecord] = deque()
         self._ids = 0
+        self._started = 0
+        self._refusals: deque[int] = deque()
+
+    def refuse_next(self, code: int, times: int = 1) -> None:
+        """Answer the next `times` create/run requests with HTTP `code`, starting nothing
+        (an outage, quota, a gateway error)."""
+        self._refusals.extend([code] * times)
+
+    def attach(self, runtime: Runtime) -> None:
+        """Run created executions in `runtime` from now on, concurrently."""
+        self.runtime = runtime
+        while self._queue:
+            self._start(runtime, self._queue.popleft())
 
     def of(self, workflow: str) -> list[ExecutionRecord]:
         """Recorded executions of one workflow, oldest first."""
@@ -86,17 +103,21 @@ class FakeWorkflowExecutions:
     def enqueue(
         self, project: str, location: str, workflow: str, argument: Any, now: float, source: str
     ) -> ExecutionRecord:
-        """Create an execution that runs at the next drain; 404 for unknown workflows."""
+        """Create an execution (404 for unknown workflows); it starts at once in the
+        attached Runtime, else at the next drain."""
         record = self._new(project, location, workflow, argument, now, source)
-        self._queue.append(record)
+        if self.runtime is not None:
+            self._start(self.runtime, record)
+        else:
+            self._queue.append(record)
         return record
 
     def run_now(
-        self, runtime: Any, project: str, location: str, workflow: str, argument: Any, now: float
+        self, runtime: Runtime, project: str, location: str, workflow: str, argument: Any, now: float
     ) -> ExecutionRecord:
-        """Create and run an execution to completion right away (executions.run)."""
+        """Create an execution and block the caller until it ends (executions.run)."""
         record = self._new(project, location, workflow, argument, now, "run")
-        self._execute(runtime, record)
+        runtime.join(self._start(runtime, record))
         return record
 
     def get(self, name: str) -> dict[str, Any]:
@@ -106,28 +127,25 @@ class FakeWorkflowExecutions:
                 return record.resource()
         raise api_error(404, f"Execution {name} not found")
 
-    def drain(self, runtime: Any) -> list[ExecutionRecord]:
-        """Run queued executions (and any they queue) in creation order."""
-        ran: list[ExecutionRecord] = []
-        while self._queue:
-            if len(ran) >= self.max_queued_runs:
-                raise RuntimeError(
-                    f"more than {self.max_queued_runs} queued executions: workflows keep starting "
-                    "each other; check the test's workflows for a loop"
-                )
-            record = self._queue.popleft()
-            self._execute(runtime, record)
-            ran.append(record)
-        return ran
+    def drain(self, runtime: Runtime) -> list[ExecutionRecord]:
+        """Attach `runtime`, run every queued execution and all they start; returns the
+        executions that ended during the drain, in start order."""
+        before = len(self.records)
+        queued = list(self._queue)
+        self.attach(runtime)
+        runtime.wait(seed=runtime.clock.seed)
+        return [*queued, *self.records[before:]]
 
     @property
     def pending(self) -> list[ExecutionRecord]:
-        """Executions created but not run yet."""
+        """Executions created but not started yet (no Runtime attached)."""
         return list(self._queue)
 
     def _new(
         self, project: str, location: str, workflow: str, argument: Any, now: float, source: str
     ) -> ExecutionRecord:
+        if self._refusals:
+            raise api_error(self._refusals.popleft(), f"scripted refusal of a {workflow} execution")
         try:
             self.deployment.path_of(workflow)
         except DeploymentError as exc:
@@ -144,19 +162,29 @@ class FakeWorkflowExecutions:
         self.records.append(record)
         return record
 
-    def _execute(self, runtime: Any, record: ExecutionRecord) -> None:
+    def _start(self, runtime: Runtime, record: ExecutionRecord) -> StartedExecution:
+        self._started += 1
+        if self._started > self.max_started_runs:
+            raise RuntimeError(
+                f"more than {self.max_started_runs} executions started: workflows keep starting "
+                "each other; check the test's workflows for a loop"
+            )
         workflow = runtime.load(self.deployment.source_of(record.workflow), name=record.workflow)
-        outcome = runtime.run(
+
+        def finished(outcome: ExecutionResult) -> None:
+            record.outcome = outcome
+            record.state = outcome.state
+            record.result = outcome.result
+            record.error = outcome.error
+            record.ended_at = runtime.clock.now()
+
+        return runtime.start(
             workflow,
             record.argument,
             env=self.deployment.env_for(record.workflow),
             workflow_id=record.workflow,
+            on_done=finished,
         )
-        record.outcome = outcome
-        record.state = outcome.state
-        record.result = outcome.result
-        record.error = outcome.error
-        record.ended_at = runtime.clock.now()
 
 
 def _json(value: Any) -> str:
