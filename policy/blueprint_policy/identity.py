@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pulumi_policy import PolicyResource, ReportViolation, StackValidationArgs, StackValidationPolicy
 from pulumi_policy.proxy import UnknownValueError
 
-from .props import ACCOUNT, PIPELINE, SCHEDULER_JOB, TRIGGER, WORKFLOW, account_email, values_at
+from .props import ACCOUNT, PIPELINE, SCHEDULER_JOB, TRIGGER, WORKFLOW, account_email, known_values
 
 # Where each resource type names the identity it runs or calls as (dotted paths, `[]` = each).
 IDENTITY_FIELDS: Mapping[str, tuple[str, ...]] = {
@@ -28,6 +28,10 @@ IDENTITY_FIELDS: Mapping[str, tuple[str, ...]] = {
         "destinations[].authenticationConfig.googleOidc.serviceAccount",
     ),
 }
+
+
+# The key of a reference that is unknown during a preview and depends on no one account.
+UNRESOLVED = ""
 
 
 @dataclass(frozen=True)
@@ -60,7 +64,14 @@ def identity_uses(resources: list[PolicyResource]) -> Iterator[IdentityUse]:
         for path in IDENTITY_FIELDS.get(resource.resource_type, ()):
             top = path.split(".")[0].removesuffix("[]")
             accounts = [d for d in resource.property_dependencies.get(top, []) if d.resource_type == ACCOUNT]
-            for value in values_at(resource.props, path):
+            values = known_values(resource.props, path)
+            if values is None:  # unknown until the update: the account it depends on says which
+                if len(accounts) == 1:
+                    yield IdentityUse(resource, accounts[0].urn, accounts[0].name)
+                else:
+                    yield IdentityUse(resource, UNRESOLVED, "an identity known only after the update")
+                continue
+            for value in values:
                 if not isinstance(value, str) or not value:
                     continue
                 email = account_email(value)
@@ -89,6 +100,8 @@ def _validate(args: StackValidationArgs, report_violation: ReportViolation) -> N
             )
             continue
         use = own[0]
+        if use.key == UNRESOLVED:
+            continue  # checked by the next preview, once the value is known
         if use.key not in accounts:
             report_violation(
                 f"workflow {workflow.name} runs as {use.shown}, which this stack does not create; "

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
+from pulumi_policy.proxy import UnknownValueError
+
 WORKFLOW = "gcp:workflows/workflow:Workflow"
 ACCOUNT = "gcp:serviceaccount/account:Account"
 TRIGGER = "gcp:eventarc/trigger:Trigger"
@@ -43,6 +45,23 @@ def values_at(props: Mapping[str, Any], path: str) -> Iterator[Any]:
             yield from values_at(item, rest)
         else:
             yield item
+
+
+def is_set(props: Mapping[str, Any], path: str) -> bool:
+    """True when the value at `path` is present and not empty; a value only known after the
+    update (a new account's email during a first preview) counts as set."""
+    try:
+        return bool(get_path(props, path))
+    except UnknownValueError:
+        return True
+
+
+def known_values(props: Mapping[str, Any], path: str) -> list[Any] | None:
+    """The values at `path` (see values_at), or None when one is unknown during a preview."""
+    try:
+        return list(values_at(props, path))
+    except UnknownValueError:
+        return None
 
 
 def _is_list(value: Any) -> bool:

@@ -159,10 +159,33 @@ def test_a_workflow_account_used_by_an_invoker_is_rejected(type_: str, inputs: d
     ]
 
 
+UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"  # pulumi-policy's unknown-string sentinel
+
+
+def test_unknown_references_are_matched_by_the_account_they_depend_on() -> None:
+    # A first preview: neither the account's email nor the references to it are known.
+    account = resource(ACCOUNT, "a-sa", {"accountId": "wf-a"}, {"email": UNKNOWN})
+    workflow = _workflow("a", UNKNOWN, "a-sa")
+    shared = resource(TRIGGER, "t", {"serviceAccount": UNKNOWN}, depends={"serviceAccount": [account.urn]})
+    assert messages(OWN_SERVICE_ACCOUNT, account, workflow) == []
+    assert messages(OWN_SERVICE_ACCOUNT, account, workflow, shared) == [
+        "workflow a shares its service account a-sa with Trigger t; each workflow's account must be used by "
+        "nothing else."
+    ]
+
+
+def test_an_unknown_reference_without_an_account_is_left_to_the_next_preview() -> None:
+    assert messages(OWN_SERVICE_ACCOUNT, _workflow("a", UNKNOWN)) == []
+
+
+def test_an_oauth_identity_known_only_after_the_update_counts_as_set() -> None:
+    inputs = {"timeZone": "Etc/UTC", "httpTarget": {"oauthToken": {"serviceAccountEmail": UNKNOWN}}}
+    assert messages(SCHEDULER_JOB_IDENTITY, resource(SCHEDULER_JOB, "j", inputs)) == []
+
+
 def test_accounts_are_matched_by_dependency_when_the_email_is_not_known_yet() -> None:
     # A first preview: the new account's email is unknown, the workflow's input depends on it.
-    unknown = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"  # pulumi-policy's unknown-string sentinel
-    account = resource(ACCOUNT, "a-sa", {"accountId": "wf-a"}, {"email": unknown})
+    account = resource(ACCOUNT, "a-sa", {"accountId": "wf-a"}, {"email": UNKNOWN})
     shared = resource(TRIGGER, "t", {"serviceAccount": "wf-a"}, depends={"serviceAccount": [account.urn]})
     found = messages(OWN_SERVICE_ACCOUNT, account, _workflow("a", "wf-a", "a-sa"), shared)
     assert found == [
