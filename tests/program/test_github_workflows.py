@@ -4,6 +4,8 @@ and the deploy's order, approvals, identity, policy pack, concurrency and summar
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +43,25 @@ def test_every_workflow_is_valid_yaml_with_jobs(path: Path) -> None:
     assert {"name", "on", "jobs"} <= set(document)
     for name, job in document["jobs"].items():
         assert ("steps" in job and "runs-on" in job) or "uses" in job, f"{path.name}: job {name}"
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
+def _schema_check(*paths: Path) -> subprocess.CompletedProcess[str]:
+    tool = Path(sys.executable).parent / "check-jsonschema"
+    command = [str(tool), "--builtin-schema", "vendor.github-workflows", *map(str, paths)]
+    return subprocess.run(command, capture_output=True, text=True, check=False, timeout=60)
+
+
+def test_every_workflow_matches_githubs_workflow_schema() -> None:
+    result = _schema_check(*FILES)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_schema_check_rejects_a_misspelt_key(tmp_path: Path) -> None:
+    broken = tmp_path / "pulumi-stack.yml"
+    broken.write_text((WORKFLOWS_DIR / "pulumi-stack.yml").read_text().replace("runs-on:", "runs_on:"))
+    result = _schema_check(broken)
+    assert result.returncode == 1 and "'runs-on' is a required property" in result.stdout
 
 
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
