@@ -17,7 +17,9 @@
 #   CANARY_PERCENT          default: 5 (0-100)
 #   CANARY_RELEASE_CHANNEL  default: canary
 #   CANARY_ROLLBACK_MARKER  default: "" (no rollback run); an object path, passed ONLY to the
-#                           rollback run (the stable and canary runs would skip on it)
+#                           rollback run (the stable and canary runs would skip on it); use
+#                           a path other than the stack's canary.rollbackMarker, which every
+#                           run of the scene checks
 #   ARTIFACT_ROOT           default: workflows/artifacts/canary-validation/<YYYYmmdd-HHMMSS>
 #   LOG_WAIT_SECONDS        default: 180 (Cloud Logging ingests entries asynchronously)
 #   LOG_POLL_SECONDS        default: 10
@@ -34,7 +36,11 @@ readonly ROLLBACK_TEXT="Rollback marker present at"
 readonly SKIP_TEXT="Skipping Genie Sim export."
 # jq programs (tests/runbook/stubs/jq implements exactly these); $names are jq's.
 # shellcheck disable=SC2016
-readonly JQ_PAYLOAD='{data: {bucket: $bucket, name: $object}, canary_enabled: $enabled, canary_percent: $percent, canary_release_channel: $channel, canary_image_tag: $tag, canary_rollback_marker: $marker}'
+# The canary runs allow-list their scene (canary_scene_ids), as the original's canary
+# pipeline did, so they route to the canary whatever the percentage; `canary_enabled: false`
+# forces the stable image. Only the rollback run names a rollback marker: without one the
+# workflow checks the stack's canary.rollbackMarker path.
+readonly JQ_PAYLOAD='{data: {bucket: $bucket, name: $object}, canary_enabled: $enabled, canary_percent: $percent, canary_release_channel: $channel, canary_image_tag: $tag} + (if $enabled then {canary_scene_ids: $scene} else {} end) + (if $marker == "" then {} else {canary_rollback_marker: $marker} end)'
 readonly JQ_NAME='.name // empty'
 readonly JQ_STATE='.state // empty'
 readonly JQ_LOG_TEXT='.[] | .textPayload // .jsonPayload.message // (.jsonPayload | tojson)'
@@ -91,6 +97,7 @@ run_export() {
     --arg percent "$CANARY_PERCENT" \
     --arg channel "$CANARY_RELEASE_CHANNEL" \
     --arg tag "$CANARY_IMAGE_TAG" \
+    --arg scene "$scene" \
     --arg marker "$marker" \
     "$JQ_PAYLOAD")"
   echo "$label run: gcloud workflows run $WORKFLOW --data=$data" >&2

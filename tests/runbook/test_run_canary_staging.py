@@ -26,6 +26,7 @@ BASE_ENV = {
     "CANARY_SCENE_ID": "scene_canary_001",
     "STABLE_SCENE_ID": "scene_stable_001",
     "CANARY_ROLLBACK_MARKER": MARKER,
+    "STUB_EXISTING": MARKER,  # the operator created the rollback marker
     "LOG_POLL_SECONDS": "0",
     "LOG_WAIT_SECONDS": "1",
 }
@@ -97,11 +98,13 @@ def test_the_three_runs_pass_and_leave_their_artifacts(tmp_path: Path) -> None:
 def test_the_rollback_marker_goes_to_the_rollback_run_only(tmp_path: Path) -> None:
     assert run(tmp_path).returncode == 0
     sent = payloads(tmp_path)
-    assert [(p["canary_enabled"], p["canary_rollback_marker"]) for p in sent] == [
-        (False, ""),
-        (True, ""),
+    assert [(p["canary_enabled"], p.get("canary_rollback_marker")) for p in sent] == [
+        (False, None),
+        (True, None),
         (True, MARKER),
     ]
+    # The canary runs allow-list their scene, so they route to the canary at any percentage.
+    assert [p.get("canary_scene_ids") for p in sent] == [None, "scene_canary_001", "scene_canary_001"]
     scenes = [p["data"]["name"].split("/")[1] for p in sent]
     assert scenes == ["scene_stable_001", "scene_canary_001", "scene_canary_001"]
     assert {p["data"]["bucket"] for p in sent} == {"blueprint-pipeline-staging-scenes"}
@@ -190,12 +193,6 @@ def test_missing_tools_and_bad_variables_fail_before_any_run(
             "the canary run (execution canary-0001) did not log: Genie Sim export routing for scene "
             "scene_canary_001: canary_enabled=true, image_tag=isaacsim-canary,",
         ),
-        (
-            "rollback:no-rollback-line",
-            f"the rollback run (execution rollback-0001) did not log: Rollback marker present at {MARKER}. "
-            "Skipping Genie Sim export.",
-        ),
-        ("canary:marker-exists", "the canary run (execution canary-0001) was skipped by a rollback marker"),
         ("stable:logs-never", "the stable run (execution stable-0001) did not log: Genie Sim export routing"),
     ],
 )
@@ -203,6 +200,23 @@ def test_each_failure_exits_non_zero_naming_it(tmp_path: Path, fault: str, messa
     result = run(tmp_path, {"STUB_BREAK": fault})
     assert result.returncode == 1
     assert message in result.stderr
+    assert "canary validation passed" not in result.stdout
+
+
+def test_a_rollback_marker_that_does_not_exist_fails_the_rollback_run(tmp_path: Path) -> None:
+    result = run(tmp_path, {"STUB_EXISTING": ""})
+    assert result.returncode == 1
+    assert (
+        f"the rollback run (execution rollback-0001) did not log: Rollback marker present at {MARKER}. "
+        "Skipping Genie Sim export." in result.stderr
+    )
+
+
+def test_a_marker_at_the_stacks_path_skipping_the_canary_run_is_named(tmp_path: Path) -> None:
+    default = "scenes/scene_canary_001/geniesim/.canary_rollback"
+    result = run(tmp_path, {"STUB_EXISTING": f"{MARKER},{default}"})
+    assert result.returncode == 1
+    assert "the canary run (execution canary-0001) was skipped by a rollback marker" in result.stderr
     assert "canary validation passed" not in result.stdout
 
 
