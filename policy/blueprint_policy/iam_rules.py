@@ -12,15 +12,16 @@ from pulumi_policy import ReportViolation, ResourceValidationArgs, ResourceValid
 PRIMITIVE_ROLES = frozenset({"roles/owner", "roles/editor", "roles/viewer"})
 # IAM resources whose grants reach every bucket of a project, folder or organization.
 WIDE_SCOPES = ("gcp:projects/", "gcp:folder/", "gcp:organizations/")
-_IAM_KINDS = ("IAMMember", "IAMBinding", "IAMPolicy")
+# Grant resources by type name, any case: IAMMember, BucketIAMMember, JobIamMember, ...
+_IAM_KINDS = ("iammember", "iambinding", "iampolicy")
 
 
 def granted_roles(resource_type: str, props: Mapping[str, Any]) -> Iterator[str]:
     """The roles an IAM resource grants: `role`, or each binding of an IAMPolicy's policyData."""
-    kind = resource_type.rsplit(":", 1)[-1]  # IAMMember, BucketIAMMember, IAMPolicy, ...
+    kind = resource_type.rsplit(":", 1)[-1].lower()
     if not kind.endswith(_IAM_KINDS):
         return
-    if not kind.endswith("IAMPolicy"):
+    if not kind.endswith("iampolicy"):
         role = props.get("role")
         if isinstance(role, str):
             yield role

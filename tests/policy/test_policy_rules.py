@@ -48,7 +48,9 @@ def test_narrow_roles_pass(type_: str, role: str) -> None:
 
 
 @pytest.mark.parametrize("role", ["roles/owner", "roles/editor", "roles/viewer"])
-@pytest.mark.parametrize("type_", [PROJECT_MEMBER, BUCKET_MEMBER, SA_MEMBER])
+@pytest.mark.parametrize(
+    "type_", [PROJECT_MEMBER, BUCKET_MEMBER, SA_MEMBER, "gcp:cloudrunv2/jobIamMember:JobIamMember"]
+)
 def test_primitive_roles_are_rejected_anywhere(type_: str, role: str) -> None:
     found = messages(NO_BROAD_ROLES, resource(type_, "g", {"role": role, "member": "user:a@b.c"}))
     assert found == [
