@@ -34,6 +34,19 @@ IDENTITY_FIELDS: Mapping[str, tuple[str, ...]] = {
 UNRESOLVED = ""
 
 
+# Grants on a service account that let their member act as it (run resources as it or
+# mint its tokens): another way for something else to use a workflow's identity.
+IMPERSONATION_ROLES = frozenset(
+    {
+        "roles/iam.serviceAccountUser",
+        "roles/iam.serviceAccountTokenCreator",
+        "roles/iam.serviceAccountOpenIdTokenCreator",
+        "roles/iam.workloadIdentityUser",
+    }
+)
+SA_GRANT_TYPES = ("gcp:serviceaccount/iAMMember:IAMMember", "gcp:serviceaccount/iAMBinding:IAMBinding")
+
+
 @dataclass(frozen=True)
 class IdentityUse:
     """One resource running or calling as one identity (`key`: an account URN or an email)."""
@@ -83,12 +96,37 @@ def identity_uses(resources: list[PolicyResource]) -> Iterator[IdentityUse]:
                     yield IdentityUse(resource, email, email)
 
 
+def impersonation_grants(resources: list[PolicyResource]) -> Iterator[IdentityUse]:
+    """Service-account grants of an impersonation role, keyed to the account they are on."""
+    emails = _account_emails(resources)
+    for resource in resources:
+        if (
+            resource.resource_type not in SA_GRANT_TYPES
+            or resource.props.get("role") not in IMPERSONATION_ROLES
+        ):
+            continue
+        accounts = [
+            d
+            for d in resource.property_dependencies.get("serviceAccountId", [])
+            if d.resource_type == ACCOUNT
+        ]
+        values = known_values(resource.props, "serviceAccountId")
+        email = account_email(values[0]) if values and isinstance(values[0], str) else None
+        if email in emails:
+            yield IdentityUse(resource, emails[email], email)
+        elif len(accounts) == 1:
+            yield IdentityUse(resource, accounts[0].urn, accounts[0].name)
+        elif email:
+            yield IdentityUse(resource, email, email)
+
+
 def _describe(resource: PolicyResource) -> str:
     return f"{resource.resource_type.rsplit(':', 1)[-1]} {resource.name}"
 
 
 def _validate(args: StackValidationArgs, report_violation: ReportViolation) -> None:
     uses = list(identity_uses(args.resources))
+    grants = list(impersonation_grants(args.resources))
     accounts = {r.urn for r in args.resources if r.resource_type == ACCOUNT}
     for workflow in (r for r in args.resources if r.resource_type == WORKFLOW):
         own = [u for u in uses if u.resource is workflow]
@@ -115,6 +153,13 @@ def _validate(args: StackValidationArgs, report_violation: ReportViolation) -> N
             report_violation(
                 f"workflow {workflow.name} shares its service account {use.shown} with {', '.join(others)}; "
                 "each workflow's account must be used by nothing else.",
+                workflow.urn,
+            )
+        for grant in (g for g in grants if g.key == use.key):
+            report_violation(
+                f"workflow {workflow.name}'s service account {use.shown} can be used by "
+                f"{grant.resource.props.get('member')} ({grant.resource.props.get('role')}, "
+                f"{_describe(grant.resource)}); each workflow's account must be used by nothing else.",
                 workflow.urn,
             )
 

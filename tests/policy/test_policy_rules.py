@@ -185,6 +185,46 @@ def test_an_oauth_identity_known_only_after_the_update_counts_as_set() -> None:
     assert messages(SCHEDULER_JOB_IDENTITY, resource(SCHEDULER_JOB, "j", inputs)) == []
 
 
+SA_GRANT = "gcp:serviceaccount/iAMMember:IAMMember"
+
+
+@pytest.mark.parametrize(
+    ("role", "violates"),
+    [
+        ("roles/iam.serviceAccountTokenCreator", True),
+        ("roles/iam.serviceAccountUser", True),
+        ("roles/iam.serviceAccountKeyAdmin", False),
+    ],
+)
+def test_a_grant_to_act_as_a_workflow_account_is_rejected(role: str, violates: bool) -> None:
+    grant = resource(
+        SA_GRANT,
+        "g",
+        {"serviceAccountId": f"projects/p/serviceAccounts/{A}", "role": role, "member": "user:x@example.com"},
+    )
+    found = messages(OWN_SERVICE_ACCOUNT, _account("a-sa", A), _workflow("a", A, "a-sa"), grant)
+    expected = (
+        f"workflow a's service account {A} can be used by user:x@example.com ({role}, IAMMember g); each "
+        "workflow's account must be used by nothing else."
+    )
+    assert found == ([expected] if violates else [])
+
+
+def test_a_grant_on_another_account_passes() -> None:
+    grant = resource(
+        SA_GRANT,
+        "g",
+        {
+            "serviceAccountId": f"projects/p/serviceAccounts/{INVOKER}",
+            "role": "roles/iam.serviceAccountTokenCreator",
+        },
+    )
+    found = messages(
+        OWN_SERVICE_ACCOUNT, _account("a-sa", A), _account("i", INVOKER), _workflow("a", A, "a-sa"), grant
+    )
+    assert found == []
+
+
 def test_accounts_are_matched_by_dependency_when_the_email_is_not_known_yet() -> None:
     # A first preview: the new account's email is unknown, the workflow's input depends on it.
     account = resource(ACCOUNT, "a-sa", {"accountId": "wf-a"}, {"email": UNKNOWN})
