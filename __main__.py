@@ -6,8 +6,11 @@ resource is registered, so an invalid stack fails `pulumi preview` with nothing 
 
 import pulumi
 
+from components import naming
 from components.catalog import WORKFLOWS_DIR, load_catalog
 from components.config import read_stack_config
+from components.observability import REQUIRED_APIS as OBSERVABILITY_APIS
+from components.observability import Observability
 from components.pipeline_workflow import PipelineWorkflow
 from components.project import ProjectPlatform, required_apis
 from components.routing import MarkerRouter, validate_routing
@@ -19,7 +22,7 @@ validate_routing(catalog, config)
 sources = {name: workflow_source(spec.path) for name, spec in catalog.workflows.items()}
 router_source = workflow_source(WORKFLOWS_DIR / "marker-router.yaml")
 
-platform = ProjectPlatform("platform", config, required_apis(catalog))
+platform = ProjectPlatform("platform", config, sorted({*required_apis(catalog), *OBSERVABILITY_APIS}))
 
 workflows = {
     name: PipelineWorkflow(spec, config, platform, sources[name]) for name, spec in catalog.workflows.items()
@@ -28,6 +31,10 @@ workflows = {
 if config.event_routing == "router":
     router = MarkerRouter(catalog, config, platform, router_source, targets=list(workflows.values()))
     pulumi.export("markerRouter", {"name": router.name, "id": router.id, "trigger": router.trigger})
+
+# Metrics, alerts and dashboards over the workflows' bp_metric logs and executions (#13).
+deployed = [*workflows, *([naming.ROUTER_WORKFLOW] if config.event_routing == "router" else [])]
+observability = Observability("observability", config, catalog, deployed, platform.api_resources)
 
 pulumi.export(
     "workflows",

@@ -86,7 +86,7 @@ def test_read_stack_config_rejects_unknown_keys_of_the_namespace() -> None:
         'bukcet: got "typo-bucket" (a string); expected a known key; this project takes '
         "environment, bucket, bucketLocation, circuitBreakerThreshold, eventRouting, "
         "deletionProtection, callLogLevel, regions, canary, experimental, firebase, poller, "
-        "retention, sceneGeneration, labels"
+        "retention, sceneGeneration, labels, monitoring"
     ]
 
 

@@ -6,12 +6,26 @@ from __future__ import annotations
 import pytest
 
 from components import iam
+from components.alerts import ALERTS
 from components.catalog import WORKFLOWS_DIR, load_catalog
 from components.config import ConfigError
+from components.dashboards import DASHBOARDS
+from components.log_metrics import LOG_METRICS
+from components.observability import REQUIRED_APIS as OBSERVABILITY_APIS
 from components.project import required_apis
 from components.sources import workflow_source
 from components.stack_files import load_stack
-from tests.program.resource_types import ACCOUNT, BUCKET_MEMBER, PIPELINE_WORKFLOW, PROJECT_MEMBER, WORKFLOW
+from tests.program.resource_types import (
+    ACCOUNT,
+    ALERT_POLICY,
+    BUCKET_MEMBER,
+    DASHBOARD,
+    LOG_METRIC,
+    NOTIFICATION_CHANNEL,
+    PIPELINE_WORKFLOW,
+    PROJECT_MEMBER,
+    WORKFLOW,
+)
 from tools.mock_engine import Evaluation, ProgramFailed, evaluate
 
 # Platform grants: GCS agent publisher, Eventarc agent, Eventarc invoker x2, scheduler invoker.
@@ -42,8 +56,14 @@ def expected_counts(stack: str) -> dict[str, int]:
         "gcp:eventarc/pipeline:Pipeline": events,
         "gcp:eventarc/messageBus:MessageBus": 1,
         "gcp:cloudscheduler/job:Job": len(catalog.by_trigger("schedule")),
-        "gcp:projects/service:Service": len(required_apis(catalog)),
+        "gcp:projects/service:Service": len({*required_apis(catalog), *OBSERVABILITY_APIS}),
         "gcp:projects/serviceIdentity:ServiceIdentity": 1,
+        # Observability (issue #13): fixed sets of metrics, alerts, dashboards; channels from config.
+        "blueprint:workflows:Observability": 1,
+        LOG_METRIC: len(LOG_METRICS),
+        ALERT_POLICY: len(ALERTS),
+        DASHBOARD: len(DASHBOARDS),
+        NOTIFICATION_CHANNEL: len(config.monitoring.notification_channels),
     }
 
 
