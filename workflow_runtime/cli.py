@@ -3,9 +3,12 @@
 run FILE [--data JSON] [--env NAME=VALUE ...] [--stats PATH]
     prints the result as JSON on stdout (exit 0); an uncaught workflow error prints the
     error value as JSON on stderr (exit 1); an invalid workflow prints FILE:LINE: message
-    on stderr (exit 2).
+    on stderr (exit 2); a call of a connector the runtime does not emulate prints which one
+    on stderr (exit 3: the workflow is valid, it just cannot run locally).
 check FILE...
-    validates only: exit 0 when every file is valid, else 2 with one line per error.
+    validates only, as Google does at deploy time (standard YAML, names visible where they
+    are read, known functions; any `googleapis.*` connector): exit 0 when every file is
+    valid, else 2 with one `FILE:LINE: message` line per invalid file.
 """
 
 from __future__ import annotations
@@ -22,12 +25,13 @@ from workflow_runtime.connectors.gcs_client import GcsClient
 from workflow_runtime.engine import Runtime, Workflow
 from workflow_runtime.engine.runtime import check_user_env
 from workflow_runtime.engine.scopes import json_default
-from workflow_runtime.errors import WorkflowDefinitionError
+from workflow_runtime.errors import UnemulatedConnectorError, WorkflowDefinitionError
 from workflow_runtime.fakes import Deployment, Services
 
 EXIT_OK = 0
 EXIT_WORKFLOW_ERROR = 1
 EXIT_INVALID = 2
+EXIT_UNEMULATED = 3
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -122,7 +126,11 @@ def _run(args: argparse.Namespace) -> int:
     # Executions the workflow starts (executions.create, published events) run alongside
     # it, as in the cloud; the printed result and stats are the top-level one's.
     services.executions.attach(runtime)
-    result = runtime.run(workflow, argument)
+    try:
+        result = runtime.run(workflow, argument)
+    except UnemulatedConnectorError as error:
+        print(f"{args.file}: {error}", file=sys.stderr)
+        return EXIT_UNEMULATED
     if args.stats is not None:
         stats = {
             "steps": {"internal": result.steps.internal, "external": result.steps.external},

@@ -6,6 +6,7 @@ Two families, as in Google's runtime:
   but `raise` may raise any value (a string, a map).
 - `WorkflowDefinitionError` is a malformed workflow, rejected before it runs, reported as
   `FILE:LINE: message`.
+`UnemulatedConnectorError` is neither: a valid call this runtime cannot carry out.
 """
 
 from __future__ import annotations
@@ -54,6 +55,22 @@ class WorkflowDefinitionError(Exception):
         self.line = line
         self.message = message
         super().__init__(f"{file}:{line}: {message}")
+
+
+class UnemulatedConnectorError(Exception):
+    """A step called a connector Google has but this runtime does not emulate.
+
+    Not a WorkflowError: a workflow's `try` cannot catch it, so a run that reaches such a
+    call stops instead of passing for the wrong reason.
+    """
+
+    def __init__(self, connector: str) -> None:
+        self.connector = connector
+        super().__init__(
+            f"connector '{connector}' is not emulated by workflow_runtime: the workflow is valid "
+            "(Google accepts any googleapis.* connector at deploy time) but cannot run locally; "
+            "add it under workflow_runtime/connectors/ or keep the call out of local runs"
+        )
 
 
 def _describe(value: Any) -> str:

@@ -1,7 +1,8 @@
 """Everything a workflow test needs, from one pytest fixture: `workflow_env`.
 
 - a session-wide fake-gcs-server on 127.0.0.1 (in memory) and a fresh bucket per test,
-- the fakes (Cloud Run, workflow executions, event bus) and the HTTP router,
+- the fakes (Cloud Run, workflow executions, event bus, GKE clusters, Cloud Monitoring
+  and Logging) and the HTTP router,
 - the deployment map, the environment, the virtual clock and a Runtime using all of them,
 - `run(workflow, data=..., env=...)`: one call runs a workflow (with every execution it
   starts) and returns its ExecutionResult (result or error, logs, step counts),
@@ -71,6 +72,9 @@ class WorkflowEnv:
         self.executions = self.services.executions
         self.bus = self.services.bus
         self.http = self.services.http
+        self.gke = self.services.gke
+        self.monitoring = self.services.monitoring
+        self.logging = self.services.logging
         self.runtime = Runtime(
             services=self.services,
             env=dict(env or {}),

@@ -83,8 +83,11 @@ def route(routes: list[dict[str, Any]], name: str) -> list[str]:
 
 
 @pytest.mark.parametrize(("name", "staging", "prod"), CASES)
-def test_router_starts_exactly_the_right_workflows(name: str, staging: list[str], prod: list[str]) -> None:
-    """Each object name starts exactly the expected workflows in each stack, nothing else."""
+def test_route_table_selects_exactly_the_right_workflows(
+    name: str, staging: list[str], prod: list[str]
+) -> None:
+    """Each object name selects exactly the expected workflows in each stack's deployed table
+    (evaluated here with RE2; tests/program/test_workflow_bodies.py runs the router itself)."""
     assert route(deployed_routes(evaluate_cached("staging")), name) == sorted(staging)
     assert route(deployed_routes(evaluate_cached("prod")), name) == sorted(prod)
 

@@ -153,8 +153,8 @@ def test_router_drops_non_markers_in_a_few_steps() -> None:
     runtime, services, router = _router_world()
     for name in ("scenes/s1/assets/mesh.glb", "scenes/s1/usd/.usd_complete.tmp", "README", ""):
         outcome = runtime.run(router, _storage_event(name), env=router_env(CATALOG, CONFIG))
-        assert outcome.result == {"object": name, "started": []}
-        assert outcome.steps.internal == 3, outcome.steps  # init, quick_reject, not_a_marker
+        assert outcome.state == "SUCCEEDED" and outcome.result is None
+        assert outcome.steps.internal == 2, outcome.steps  # init, quick_reject
     assert services.executions.records == []
 
 
@@ -193,6 +193,20 @@ def test_router_starts_exactly_the_matching_workflows(name: str, expected: list[
     assert len(finished) == len(expected)
     for record in finished:
         assert record.result["status"] == "ACCEPTED" and record.result["scene_id"] == "s1"
+
+
+@pytest.mark.parametrize(("code", "retried"), [(503, True), (429, True), (502, False), (504, False)])
+def test_router_retries_a_start_only_when_the_request_was_not_processed(code: int, retried: bool) -> None:
+    # A 502/504 may have started the execution: retrying could start the target twice, so
+    # the router uses the non-idempotent policy (retries 429, 503 and connection failures).
+    runtime, services, router = _router_world()
+    services.executions.refuse_next(code)
+    outcome = runtime.run(
+        router, _storage_event("scenes/s1/geniesim/.geniesim_complete"), env=router_env(CATALOG, CONFIG)
+    )
+    started = [record.workflow for record in services.executions.records]
+    assert started == (["arena-export-pipeline"] if retried else [])
+    assert outcome.state == ("SUCCEEDED" if retried else "FAILED")
 
 
 def test_router_fails_after_trying_every_target_when_one_cannot_start() -> None:

@@ -278,3 +278,14 @@ def test_the_projects_workflows_are_valid_with_their_library(capsys: pytest.Capt
     files = [str(p) for p in sorted(root.glob("*.yaml")) if p.name != "catalog.yaml"]
     assert files, "no workflows found"
     assert main(["check", "--lib", str(root / "lib"), *files]) == 0, capsys.readouterr().err
+
+
+def test_run_names_a_connector_the_runtime_does_not_emulate_and_exits_3(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    wf = tmp_path / "wf.yaml"
+    wf.write_text("- q:\n    call: googleapis.bigquery.v2.jobs.query\n    args:\n      projectId: p\n")
+    assert main(["check", str(wf)]) == 0  # valid: Google accepts any googleapis.* connector
+    assert main(["run", str(wf)]) == 3
+    err = capsys.readouterr().err
+    assert err.startswith(f"{wf}: connector 'googleapis.bigquery.v2.jobs.query' is not emulated")

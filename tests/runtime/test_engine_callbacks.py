@@ -112,6 +112,9 @@ def test_a_parallel_branch_can_call_back_another_branch() -> None:
                                 - got: ${req.http_request.body}
                     - caller:
                         steps:
+                          - init_refused:  # an except's variables are local to it
+                              assign:
+                                - refused: null
                           - later:
                               call: sys.sleep
                               args:

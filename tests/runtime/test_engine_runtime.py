@@ -344,7 +344,8 @@ def test_sys_log_records_severity_payload_and_virtual_time() -> None:
 
 
 def test_sys_log_positional_args_as_in_googles_examples() -> None:
-    # From the sys.log reference: `args: [${myVar}, "ERROR"]` and `[${null}, "ERROR", ${myVar}]`.
+    # The sys.log reference's `args: [${myVar}, "ERROR"]`, quoted as standard YAML needs
+    # inside [...] (unquoted, it is refused: see test_engine_deploy_checks.py).
     outcome = run(
         """
         - assignStep:
@@ -352,10 +353,10 @@ def test_sys_log_positional_args_as_in_googles_examples() -> None:
               - myVar: "Log my error message"
         - argsList:
             call: sys.log
-            args: [${myVar}, "ERROR"]
+            args: ['${myVar}', "ERROR"]
         - argsListText:
             call: sys.log
-            args: [${null}, "WARNING", ${myVar}]
+            args: ['${null}', "WARNING", '${myVar}']
         """
     )
     assert [(e.severity, e.payload) for e in outcome.logs] == [
@@ -365,7 +366,7 @@ def test_sys_log_positional_args_as_in_googles_examples() -> None:
 
 
 @pytest.mark.parametrize(
-    "args", ["{}", "{data: a, text: b}", '{json: "not a map"}', '{data: ${base64.decode("YQ==")}}']
+    "args", ["{}", "{data: a, text: b}", '{json: "not a map"}', "{data: '${base64.decode(\"YQ==\")}'}"]
 )
 def test_sys_log_payload_errors_are_type_errors(args: str) -> None:
     outcome = run(f"- l:\n    call: sys.log\n    args: {args}\n")

@@ -441,22 +441,6 @@ def test_a_branch_may_create_names_that_are_only_assigned_after_the_parallel_ste
     assert Runtime().run(workflow).result == 2
 
 
-def test_expressions_in_flow_collections_and_with_colons_load_like_on_google() -> None:
-    # Plain YAML stops at the `{`, `,` or `: ` inside these expressions; Google does not.
-    workflow = textwrap.dedent(
-        """
-        - a:
-            assign:
-              - pair: [${1 + 1}, "two"]
-              - m: ${{"k": [1, 2], "n": {"x": "}"}}}
-              - flow: {key: ${pair[0] * 10}}
-        - done:
-            return: [${pair}, ${m.n.x}, ${flow.key}]
-        """
-    )
-    assert Runtime().run(workflow).result == [[2, "two"], "}", 20]
-
-
 # --- expression length --------------------------------------------------------------------
 
 

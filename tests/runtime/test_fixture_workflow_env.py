@@ -419,6 +419,9 @@ def test_http_calls_go_to_registered_handlers_only(workflow_env, tmp_path):
                   url: https://api.example.com/scenes/s1
                   query: {full: true}
                 result: r
+            - init_tags:  # an except's variables are local to it (catching-errors page)
+                assign:
+                  - tags: null
             - missing:
                 try:
                   call: http.get
@@ -552,6 +555,9 @@ def test_executions_run_skip_polling_and_get(workflow_env, tmp_path):
                   connector_params:
                     skip_polling: true
                 result: nothing
+            - init_bad_code:  # an except's variables are local to it (catching-errors page)
+                assign:
+                  - bad_code: null
             - bad_argument:
                 try:
                   call: googleapis.workflowexecutions.v1.projects.locations.workflows.executions.create

@@ -138,6 +138,9 @@ def test_named_parameters_follow_the_reference_pages() -> None:
         "base64.decode": ("data", "padding"),
         "time.format": ("seconds", "timezone"),
         "time.parse": ("value",),
+        # http/default_retry_predicate(_non_idempotent) pages name the argument `exception`.
+        "http.default_retry_predicate": ("exception",),
+        "http.default_retry_predicate_non_idempotent": ("exception",),
     }
     for name, params in expected.items():
         assert PURE_FUNCTIONS[name].params == params, name

@@ -92,8 +92,19 @@ def test_assign_to_undefined_root_is_a_key_error() -> None:
     assert run_error("- a:\n    assign:\n      - nothing.b: 1\n")["tags"] == ["KeyError"]
 
 
-def test_reading_an_undefined_variable_is_a_key_error() -> None:
-    assert run_error("- a:\n    return: ${missing}\n")["tags"] == ["KeyError"]
+def test_reading_an_unset_variable_is_a_key_error() -> None:
+    # `missing` is a variable of the workflow (so deploying accepts it), but the branch
+    # that would set it does not run.
+    source = """
+    - a:
+        switch:
+          - condition: ${false}
+            assign:
+              - missing: 1
+    - b:
+        return: ${missing}
+    """
+    assert run_error(source)["tags"] == ["KeyError"]
 
 
 def test_workflow_without_return_returns_null() -> None:

@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 
 from tests.runtime.helpers import result_of, run
+from workflow_runtime import WorkflowDefinitionError
 
 # --- subworkflows ------------------------------------------------------------------------
 
@@ -61,8 +62,9 @@ def test_subworkflow_called_from_an_expression_positionally() -> None:
 
 
 def test_subworkflow_cannot_see_caller_variables() -> None:
-    outcome = run(
-        """
+    with pytest.raises(WorkflowDefinitionError) as caught:
+        run(
+            """
         main:
           steps:
             - a:
@@ -76,8 +78,9 @@ def test_subworkflow_cannot_see_caller_variables() -> None:
             - r:
                 return: ${secret}
         """
-    )
-    assert outcome.error["tags"] == ["KeyError"]
+        )
+    assert caught.value.line == 13
+    assert "symbol 'secret'" in caught.value.message
 
 
 def test_recursion_works_within_the_call_depth_limit() -> None:
@@ -251,9 +254,12 @@ def test_loop_scope_sample_from_google() -> None:
           - ${workflowScope}
     """
     assert result_of(source) == [8]
+    # The sample's commented-out returns are deployment errors (variables reference).
     for hidden in ("outerLoopScope", "innerLoopScope", "outerLoopValue"):
-        leaked = run(source.replace("- ${workflowScope}", "- ${" + hidden + "}"))
-        assert leaked.error["tags"] == ["KeyError"], hidden
+        with pytest.raises(WorkflowDefinitionError) as caught:
+            run(source.replace("- ${workflowScope}", "- ${" + hidden + "}"))
+        assert caught.value.line == 24, hidden
+        assert f"symbol '{hidden}'" in caught.value.message
 
 
 def test_return_inside_a_loop_returns_from_the_workflow() -> None:
@@ -283,6 +289,9 @@ def test_return_inside_a_loop_returns_from_the_workflow() -> None:
 def test_except_binds_the_error_map_and_execution_continues() -> None:
     assert result_of(
         """
+        - init:  # an except's own variables are local to it (catching-errors page)
+            assign:
+              - caught: null
         - guarded:
             try:
               steps:

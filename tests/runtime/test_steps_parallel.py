@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.runtime.helpers import result_of, run
+from workflow_runtime import WorkflowDefinitionError
 
 TWO_SLEEPERS = """
 - init:
@@ -141,8 +142,10 @@ def test_parallel_for_over_a_list_collects_into_a_shared_map() -> None:
 
 
 def test_branch_local_variables_vanish_after_the_parallel_step() -> None:
-    outcome = run(
-        """
+    # Refused when deploying: a branch's variables are local to it (parallel steps page).
+    with pytest.raises(WorkflowDefinitionError) as caught:
+        run(
+            """
         - par:
             parallel:
               branches:
@@ -154,8 +157,9 @@ def test_branch_local_variables_vanish_after_the_parallel_step() -> None:
         - out:
             return: ${local_var}
         """
-    )
-    assert outcome.error["tags"] == ["KeyError"]
+        )
+    assert caught.value.line == 11
+    assert "symbol 'local_var'" in caught.value.message
 
 
 def test_branches_read_parent_variables() -> None:

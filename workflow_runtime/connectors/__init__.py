@@ -1,4 +1,4 @@
-"""Connectors (`googleapis.*` calls) routed to local services, and the HTTP router.
+"""Connectors (`googleapis.*` and `gke.*` calls) routed to local services, and the HTTP router.
 
 The engine asks `lookup_connector(name)` for every `call:` name it does not know otherwise
 and calls `spec.impl(ctx, args)` with the step's resolved `args` (incl. connector_params).
@@ -10,7 +10,14 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from workflow_runtime.connectors import cloud_run, storage, workflow_executions
+from workflow_runtime.connectors import (
+    cloud_run,
+    container,
+    gke,
+    observability,
+    storage,
+    workflow_executions,
+)
 
 
 @dataclass(frozen=True)
@@ -23,7 +30,14 @@ class ConnectorSpec:
 
 CONNECTORS: dict[str, ConnectorSpec] = {
     name: ConnectorSpec(name, impl)
-    for table in (storage.CONNECTORS, cloud_run.CONNECTORS, workflow_executions.CONNECTORS)
+    for table in (
+        storage.CONNECTORS,
+        cloud_run.CONNECTORS,
+        workflow_executions.CONNECTORS,
+        container.CONNECTORS,
+        observability.CONNECTORS,
+        gke.CONNECTORS,
+    )
     for name, impl in table.items()
 }
 

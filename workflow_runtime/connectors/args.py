@@ -42,12 +42,14 @@ def check_args(
     *,
     required: Iterable[str] = (),
     optional: Iterable[str] = (),
+    connector_params: bool = True,
 ) -> None:
-    """Reject missing and unknown arguments (`connector_params` is always allowed)."""
+    """Reject missing and unknown arguments (`connector_params` is allowed unless the
+    function is not a googleapis connector and takes no such argument)."""
     if not isinstance(args, Mapping):
         raise make_error("TypeError", f"{connector}: args must be a map, got {args!r}")
     required = tuple(required)
-    allowed = set(required) | set(optional) | {"connector_params"}
+    allowed = set(required) | set(optional) | ({"connector_params"} if connector_params else set())
     unknown = sorted(set(args) - allowed)
     if unknown:
         raise make_error(
@@ -106,16 +108,54 @@ def connector_params(connector: str, args: Mapping[str, Any]) -> ConnectorParams
             "ValueError",
             f"{connector}: connector_params.timeout {timeout} exceeds one year ({MAX_TIMEOUT:.0f})",
         )
-    policy = raw.get("polling_policy") or {}
-    if not isinstance(policy, Mapping) or set(policy) - _POLLING_KEYS:
-        raise make_error(
-            "ValueError",
-            f"{connector}: connector_params.polling_policy must be a map with keys "
-            f"{', '.join(sorted(_POLLING_KEYS))}",
-        )
     skip = raw.get("skip_polling", False)
     if not isinstance(skip, bool):
         raise make_error("TypeError", f"{connector}: connector_params.skip_polling must be a bool")
+    return _with_policy(
+        connector, "connector_params.polling_policy", raw.get("polling_policy"), timeout, skip
+    )
+
+
+def polling_args(connector: str, args: Mapping[str, Any], *, default_timeout: float) -> ConnectorParams:
+    """The waiting policy of a function that takes `timeout` (at most one year) and
+    `polling_policy` as plain arguments (gke.await_job) instead of connector_params."""
+    timeout = timeout_arg(connector, args, default=default_timeout, maximum=MAX_TIMEOUT)
+    return _with_policy(connector, "polling_policy", args.get("polling_policy"), timeout, False)
+
+
+def timeout_arg(connector: str, args: Mapping[str, Any], *, default: float, maximum: float) -> float:
+    """A positive `timeout` argument in seconds; ValueError above `maximum`."""
+    timeout = _positive(connector, "timeout", args.get("timeout"), default)
+    if timeout > maximum:
+        raise make_error(
+            "ValueError", f"{connector}: timeout {timeout:g} exceeds the maximum of {maximum:g} s"
+        )
+    return timeout
+
+
+def simple_map_arg(connector: str, args: Mapping[str, Any], name: str) -> dict[str, Any] | None:
+    """A map argument whose values are simple types (string, number, boolean), or None."""
+    value = args.get(name)
+    if value is None:
+        return None
+    if not isinstance(value, Mapping):
+        raise make_error("TypeError", f"{connector}: argument {name} must be a map, got {value!r}")
+    for key, item in value.items():
+        if isinstance(item, list | dict | bytes):
+            raise make_error(
+                "TypeError",
+                f"{connector}: argument {name}.{key} must be a string, number or boolean, got {item!r}",
+            )
+    return dict(value)
+
+
+def _with_policy(connector: str, label: str, policy: Any, timeout: float, skip: bool) -> ConnectorParams:
+    policy = policy or {}
+    if not isinstance(policy, Mapping) or set(policy) - _POLLING_KEYS:
+        raise make_error(
+            "ValueError",
+            f"{connector}: {label} must be a map with keys {', '.join(sorted(_POLLING_KEYS))}",
+        )
     return ConnectorParams(
         timeout=timeout,
         initial_delay=_positive(

@@ -6,13 +6,15 @@ Every rejection is a WorkflowDefinitionError naming the file, the line and the s
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, fields, is_dataclass
 from typing import Any
 
 from workflow_runtime.engine import model as m
 from workflow_runtime.engine.accounting import Limits
-from workflow_runtime.engine.functions import lookup_builtin, lookup_connector
+from workflow_runtime.engine.functions import is_connector_name, lookup_builtin, lookup_connector
 from workflow_runtime.engine.loader import LineDict, LineList, plain
+from workflow_runtime.engine.names import VariableScope, first_undefined
 from workflow_runtime.engine.parallel_check import check_parallel_writes
 from workflow_runtime.errors import WorkflowDefinitionError
 from workflow_runtime.expressions import (
@@ -24,6 +26,7 @@ from workflow_runtime.expressions import (
     parse_expression,
 )
 from workflow_runtime.expressions.ast import Attribute, Call, Index, Name
+from workflow_runtime.stdlib import STDLIB_MODULES
 
 KINDS = ("assign", "call", "switch", "raise", "return", "steps", "for", "parallel", "try")
 _KIND_KEYS: dict[str, set[str]] = {
@@ -60,6 +63,8 @@ class Compiler:
         self.subworkflows: dict[str, tuple[list[tuple[str, Any]], set[str]]] = {}
         # Step names must be unique within a subworkflow (Google's rule), nested or not.
         self._step_names: set[str] = set()
+        # The variable scope the step being compiled sits in (see names.py).
+        self._variables = VariableScope("", 0)
 
     def fail(self, line: int, message: str) -> WorkflowDefinitionError:
         """An error to raise at `line`."""
@@ -152,9 +157,37 @@ class Compiler:
             raise self.fail(line, f"subworkflow '{name}' has no 'steps'")
         params, required = self.subworkflows[name]
         self._step_names = set()
+        root = self._variables = VariableScope(f"subworkflow '{name}'", line)
+        for param, _ in params:
+            root.define(param)
         scope = _Scope((), in_loop=False)
         block = self._block(body["steps"], body.key_lines["steps"], scope, boundary=True)
+        undefined = first_undefined(root, self._is_global_name)
+        if undefined is not None:
+            reference, message = undefined
+            raise self.fail(reference.line, message)
         return m.Subworkflow(name, line, params, required, block)
+
+    def _is_global_name(self, name: str) -> bool:
+        """A name valid everywhere: a subworkflow, a stdlib module or function, a connector
+        root (`googleapis`). Names of the stdlib count even where a variable could shadow
+        them (`map` is a variable in Google's iterate_map sample)."""
+        return (
+            name in self.subworkflows
+            or name in STDLIB_MODULES
+            or name == "googleapis"
+            or lookup_builtin(name) is not None
+        )
+
+    @contextmanager
+    def _local_scope(self, label: str, line: int) -> Iterator[VariableScope]:
+        """Compile the steps inside the `with` in a child variable scope."""
+        outer = self._variables
+        self._variables = outer.child(label, line)
+        try:
+            yield self._variables
+        finally:
+            self._variables = outer
 
     # --- blocks and steps ------------------------------------------------------------
 
@@ -269,6 +302,7 @@ class Compiler:
                 raise self.fail(item_line, f"step '{name}': each assignment is one 'target: value'")
             ((target_text, value),) = item.items()
             target, root = self._target(name, str(target_text), item_line)
+            self._variables.define(root)
             result.append(m.Assignment(target, root, self._compile(value, item_line, name), item_line))
         return result
 
@@ -282,6 +316,7 @@ class Compiler:
         while isinstance(node, Attribute | Index):
             if isinstance(node, Index):
                 self._check_calls(node.index, line, name)
+                self._read(node.index, line, name)
             node = node.target
         if not isinstance(node, Name):
             raise self.fail(
@@ -305,6 +340,8 @@ class Compiler:
             raise self.fail(body.key_lines["result"], f"step '{name}': 'result' must be a name")
         kind = self._check_call_target(name, function, args if args is not None else {}, cline)
         compiled = self._compile(args, aline, name) if args is not None else None
+        if result is not None:
+            self._variables.define(result)
         return m.CallStep(name, line, nxt, function, kind, compiled, result)
 
     def _check_call_target(self, name: str, function: str, args: dict | list, line: int) -> str:
@@ -370,7 +407,7 @@ class Compiler:
             result.append(m.Condition(test, item_line, action))
         return result
 
-    def _for(self, name: str, raw: Any, line: int) -> m.ForLoop:
+    def _for(self, name: str, raw: Any, line: int, kind: str = "for loop") -> m.ForLoop:
         if not isinstance(raw, LineDict):
             raise self.fail(line, f"step '{name}': 'for' must be a map")
         self._check_keys(name, raw, {"value", "index", "in", "range", "steps"}, "'for'")
@@ -392,7 +429,11 @@ class Compiler:
                 raise self.fail(rline, f"step '{name}': 'range' is [start, end]")
             rng = self._compile(value, rline, name)
         loop_scope = _Scope((), in_loop=True)
-        body = self._block(raw["steps"], raw.key_lines["steps"], loop_scope, boundary=True)
+        with self._local_scope(f"{kind} '{name}'", line) as variables:
+            for key in ("value", "index"):
+                if key in raw:
+                    variables.define(raw[key])
+            body = self._block(raw["steps"], raw.key_lines["steps"], loop_scope, boundary=True)
         return m.ForLoop(raw["value"], raw.get("index"), items, rng, body, line)
 
     def _parallel(self, name: str, line: int, raw: Any, kline: int, nxt: str | None) -> m.ParallelStep:
@@ -423,7 +464,7 @@ class Compiler:
             limit = self._compile(value, lline, name)
         step = m.ParallelStep(name, line, nxt, list(shared), limit, policy)
         if "for" in raw:
-            step.loop = self._for(name, raw["for"], raw.key_lines["for"])
+            step.loop = self._for(name, raw["for"], raw.key_lines["for"], "parallel for loop")
         else:
             step.branches = self._branches(name, raw["branches"], raw.key_lines["branches"])
         return step
@@ -449,7 +490,8 @@ class Compiler:
                 raise self.fail(item_line, f"duplicate branch name '{branch_name}'")
             seen.add(branch_name)
             branch_scope = _Scope((), in_loop=False)
-            block = self._block(body["steps"], body.key_lines["steps"], branch_scope, boundary=True)
+            with self._local_scope(f"parallel branch '{branch_name}' of step '{name}'", item_line):
+                block = self._block(body["steps"], body.key_lines["steps"], branch_scope, boundary=True)
             branches.append(m.Branch(branch_name, item_line, block))
         return branches
 
@@ -482,7 +524,11 @@ class Compiler:
             if as_name is not None and not isinstance(as_name, str):
                 raise self.fail(eline, f"step '{name}': 'as' must be a variable name")
             step.except_as = as_name
-            step.except_body = self._block(raw_except["steps"], raw_except.key_lines["steps"], scope)
+            if as_name is not None:
+                # Open case (names.py): the `as` variable counts as one of the try step's scope.
+                self._variables.define(as_name)
+            with self._local_scope(f"the except block of step '{name}'", eline):
+                step.except_body = self._block(raw_except["steps"], raw_except.key_lines["steps"], scope)
         return step
 
     def _check_retry_map(self, name: str, retry: dict, line: int) -> None:
@@ -529,7 +575,14 @@ class Compiler:
             raise self.fail(bad_line, f"step '{step}': invalid expression {text}: {exc}") from None
         for expr, expr_line in _expressions(value, line):
             self._check_calls(expr, expr_line, step)
+            self._read(expr, expr_line, step)
         return compiled
+
+    def _read(self, expr: Expr, line: int, step: str) -> None:
+        """Record the variables `expr` reads, for the name check at the subworkflow's end."""
+        for node in _walk(expr):
+            if isinstance(node, Name):
+                self._variables.read(node.name, line, step)
 
     def _check_calls(self, expr: Expr, line: int, step: str) -> None:
         for node in _walk(expr):
@@ -537,7 +590,13 @@ class Compiler:
                 raise self.fail(line, f"step '{step}': unknown function '{node.function}' in an expression")
 
     def _is_callable(self, function: str) -> bool:
-        return function in self.subworkflows or lookup_builtin(function) is not None
+        # A connector name is accepted in an expression too: Google's connector_secretmanager
+        # sample calls `${googleapis.secretmanager.v1.projects.secrets.versions.accessString(...)}`.
+        return (
+            function in self.subworkflows
+            or lookup_builtin(function) is not None
+            or is_connector_name(function)
+        )
 
 
 def _walk(expr: Any) -> Iterator[Expr]:
@@ -552,11 +611,16 @@ def _walk(expr: Any) -> Iterator[Expr]:
 
 
 def _expressions(value: Any, line: int) -> Iterator[tuple[Expr, int]]:
-    """Every parsed expression inside a raw value, with its best-known line."""
+    """Every parsed expression inside a raw value (map keys included, as in
+    `{"${dynamicKey}": 1}` from Google's maps page), with its best-known line."""
     if isinstance(value, str):
         source = expression_source(value)
         if source is not None:
             yield parse_expression(source), line
+    if isinstance(value, dict):
+        lines = getattr(value, "key_lines", {})
+        for key in value:
+            yield from _expressions(str(key), lines.get(key, line))
     for item, item_line in _children(value, line):
         yield from _expressions(item, item_line)
 

@@ -8,13 +8,13 @@ from typing import Any
 from workflow_runtime.engine import model as m
 from workflow_runtime.engine.accounting import Limits
 from workflow_runtime.engine.context import CallContext
-from workflow_runtime.engine.functions import lookup_builtin, lookup_connector
+from workflow_runtime.engine.functions import is_connector_name, lookup_builtin, lookup_connector
 from workflow_runtime.engine.http_builtins import is_internal_url
 from workflow_runtime.engine.loops import loop_frames
 from workflow_runtime.engine.parallel import run_parallel
 from workflow_runtime.engine.retry import run_with_retry
 from workflow_runtime.engine.scopes import Frame, json_size
-from workflow_runtime.errors import WorkflowError, make_error
+from workflow_runtime.errors import UnemulatedConnectorError, WorkflowError, make_error
 from workflow_runtime.expressions import FunctionRef, resolve, type_name
 from workflow_runtime.expressions.ast import Attribute, Expr, Index, Name
 from workflow_runtime.expressions.evaluator import evaluate
@@ -141,6 +141,8 @@ class Execution:
             return self.call_subworkflow(name, None, args, frame)
         spec = lookup_builtin(name)
         if spec is None:
+            if is_connector_name(name):  # e.g. secretmanager's accessString helper
+                raise UnemulatedConnectorError(name)
             raise make_error("KeyError", f"function not found: {name}")
         check_arity(spec, args)
         return spec.impl(self.ctx, *args)

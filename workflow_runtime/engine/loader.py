@@ -37,53 +37,22 @@ _BREAKS = "\0\r\n\x85\u2028\u2029"
 class _LineLoader(yaml.SafeLoader):
     """SafeLoader producing LineDict/LineList and refusing duplicate keys.
 
-    Its scanner also reads a `${...}` expression inside an unquoted scalar as one piece,
-    as Google's parser does: `args: [${x}, "ERROR"]` (from Google's sys.log examples) and
-    `return: ${{"a": 1}}` are valid workflows although plain YAML stops at the `{`, `,`
-    or `: ` inside the expression.
+    Plain scalars are scanned exactly as PyYAML does: Google reads sources as standard
+    YAML, so an unquoted `${"a: " + b}` is a map or an error there too (expressions
+    reference, "Important" note: wrap such expressions in single quotes,
+    cloud.google.com/workflows/docs/reference/syntax/expressions). The one departure from
+    PyYAML is for JSON sources, in `scan_to_next_token`.
     """
 
-    def scan_plain(self) -> yaml.ScalarToken:
-        """PyYAML's plain-scalar scanner, with `${...}` consumed whole."""
-        chunks: list[str] = []
-        start_mark = self.get_mark()
-        end_mark = start_mark
-        indent = self.indent + 1
-        spaces: list[str] = []
-        stops = "\0 \t\r\n\x85\u2028\u2029"
-        while True:
-            length = 0
-            if self.peek() == "#":
-                break
-            while True:
-                ch = self.peek(length)
-                if ch == "$" and self.peek(length + 1) == "{":
-                    end = self._expression_end(length + 2)
-                    if end is not None:
-                        length = end
-                        continue
-                if (
-                    ch in stops
-                    or (ch == ":" and self.peek(length + 1) in stops + (",[]{}" if self.flow_level else ""))
-                    or (self.flow_level and ch in ",?[]{}")
-                ):
-                    break
-                length += 1
-            if length == 0:
-                break
-            self.allow_simple_key = False
-            chunks.extend(spaces)
-            chunks.append(self.prefix(length))
-            self.forward(length)
-            end_mark = self.get_mark()
-            spaces = self.scan_plain_spaces(indent, start_mark)
-            if not spaces or self.peek() == "#" or (not self.flow_level and self.column < indent):
-                break
-        return yaml.ScalarToken("".join(chunks), True, start_mark, end_mark)
-
     def scan_to_next_token(self) -> None:
-        """PyYAML's version, also skipping tabs inside flow collections (JSON indented with
-        tabs is valid JSON, and YAML 1.2 allows tabs as separators there)."""
+        """PyYAML's version, also skipping tabs inside flow collections.
+
+        Google's syntax overview (cloud.google.com/workflows/docs/reference/syntax, "File
+        structure") says a source is "either a valid YAML or JSON file", and JSON indented
+        with tabs is valid JSON (RFC 8259 whitespace); YAML 1.2 also allows tabs as
+        separators there, only PyYAML's YAML 1.1 does not. Outside flow collections
+        nothing changes: a tab in block YAML is still refused.
+        """
         if self.index == 0 and self.peek() == "\ufeff":
             self.forward()
         while True:
@@ -97,32 +66,6 @@ class _LineLoader(yaml.SafeLoader):
                     self.allow_simple_key = True
             else:
                 return
-
-    def _expression_end(self, offset: int) -> int | None:
-        """Offset just past the `}` closing an expression body starting at `offset`.
-
-        None when the expression does not close on this line (then plain YAML rules apply).
-        """
-        depth = 1
-        quote = ""
-        while True:
-            ch = self.peek(offset)
-            if ch in _BREAKS:
-                return None
-            if quote:
-                if ch == "\\":
-                    offset += 1
-                elif ch == quote:
-                    quote = ""
-            elif ch in "\"'":
-                quote = ch
-            elif ch == "{":
-                depth += 1
-            elif ch == "}":
-                depth -= 1
-                if depth == 0:
-                    return offset + 1
-            offset += 1
 
 
 def _construct_map(loader: _LineLoader, node: yaml.MappingNode) -> Any:
@@ -174,9 +117,31 @@ def parse_document(file: str, text: str) -> Any:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else 1
-        raise WorkflowDefinitionError(file, line, f"invalid YAML/JSON: {exc.problem}") from None
+        message = f"invalid YAML/JSON: {exc.problem}"
+        if _has_unquoted_expression(text, line):
+            message += f"; {_QUOTE_HINT}"
+        raise WorkflowDefinitionError(file, line, message) from None
     except yaml.YAMLError as exc:
         raise WorkflowDefinitionError(file, 1, f"invalid YAML/JSON: {exc}") from None
+
+
+_QUOTE_HINT = (
+    "quote a ${...} that contains ': ' or ' #', and any ${...} written inside [...] or "
+    "{...}: write '${\"foo: \" + myVar}' (Google's expressions reference)"
+)
+
+
+def _has_unquoted_expression(text: str, line: int) -> bool:
+    """Whether the 1-based `line` of `text` (or the one before it, where PyYAML often
+    points) holds a `${` that is not inside quotes."""
+    lines = text.splitlines()
+    for number in (line, line - 1):
+        if 1 <= number <= len(lines):
+            content = lines[number - 1]
+            at = content.find("${")
+            if at >= 0 and content[:at].count("'") % 2 == 0 and content[:at].count('"') % 2 == 0:
+                return True
+    return False
 
 
 def plain(value: Any) -> Any:

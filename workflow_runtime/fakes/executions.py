@@ -83,6 +83,12 @@ class FakeWorkflowExecutions:
         self._queue: deque[ExecutionRecord] = deque()
         self._ids = 0
         self._started = 0
+        self._refusals: deque[int] = deque()
+
+    def refuse_next(self, code: int, times: int = 1) -> None:
+        """Answer the next `times` create/run requests with HTTP `code`, starting nothing
+        (an outage, quota, a gateway error)."""
+        self._refusals.extend([code] * times)
 
     def attach(self, runtime: Runtime) -> None:
         """Run created executions in `runtime` from now on, concurrently."""
@@ -138,6 +144,8 @@ class FakeWorkflowExecutions:
     def _new(
         self, project: str, location: str, workflow: str, argument: Any, now: float, source: str
     ) -> ExecutionRecord:
+        if self._refusals:
+            raise api_error(self._refusals.popleft(), f"scripted refusal of a {workflow} execution")
         try:
             self.deployment.path_of(workflow)
         except DeploymentError as exc:

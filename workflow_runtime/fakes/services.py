@@ -10,17 +10,24 @@ from workflow_runtime.fakes.cloud_run import FakeCloudRun
 from workflow_runtime.fakes.deployment import Deployment
 from workflow_runtime.fakes.event_bus import FakeMessageBus
 from workflow_runtime.fakes.executions import FakeWorkflowExecutions
+from workflow_runtime.fakes.gke import FakeGke
+from workflow_runtime.fakes.logging_metrics import FakeLogging
+from workflow_runtime.fakes.monitoring import FakeMonitoring
 
 
 @dataclass
 class Services:
-    """Cloud Storage (emulator client), Cloud Run, executions, event bus and HTTP."""
+    """Cloud Storage (emulator client), Cloud Run, executions, event bus, HTTP, GKE
+    clusters (Kubernetes Engine API and control plane), Cloud Monitoring and Logging."""
 
     storage: GcsClient | None = None
     cloud_run: FakeCloudRun = field(default_factory=FakeCloudRun)
     executions: FakeWorkflowExecutions = field(default_factory=lambda: FakeWorkflowExecutions(Deployment()))
     bus: FakeMessageBus | None = None
     http: HttpRouter = field(default_factory=HttpRouter)
+    gke: FakeGke = field(default_factory=FakeGke)
+    monitoring: FakeMonitoring = field(default_factory=FakeMonitoring)
+    logging: FakeLogging = field(default_factory=FakeLogging)
 
     def __post_init__(self) -> None:
         # The bus delivers to the executions service of the same deployment.

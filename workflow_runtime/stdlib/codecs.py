@@ -19,6 +19,7 @@ from workflow_runtime.expressions.values import (
     type_name,
 )
 from workflow_runtime.stdlib.spec import Registry, expect, value_error
+from workflow_runtime.stdlib.text import utf8_text
 
 registry = Registry()
 
@@ -131,15 +132,15 @@ def json_encode_to_string(ctx: Any, data: Any, indent: Any = None) -> str:
 
 @registry.function("json.decode")
 def json_decode(ctx: Any, data: Any) -> Any:
-    """Parse JSON from bytes (UTF-8) or a string."""
+    """Parse JSON from a string, or from bytes read as text.decode(data, "UTF-8") reads them."""
     expect("json.decode", "data", data, "bytes", "string")
+    # json/decode page: bytes are "first converted to a string, as if by calling
+    # text.decode(data, 'UTF-8')", so invalid UTF-8 becomes U+FFFD, not an error.
+    text = utf8_text(data) if isinstance(data, bytes) else data
     try:
-        text = data.decode("utf-8") if isinstance(data, bytes) else data
         return _json.loads(
             text, parse_constant=_reject_constant, parse_float=_parse_float, parse_int=_parse_int
         )
-    except UnicodeDecodeError:
-        raise value_error("json.decode", "data is not valid UTF-8") from None
     except _json.JSONDecodeError as error:
         raise value_error("json.decode", f"invalid JSON: {error}") from None
     except RecursionError:

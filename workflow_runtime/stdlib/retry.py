@@ -43,16 +43,18 @@ def _matches(error: Any, codes: frozenset[int], tags: frozenset[str]) -> bool:
     return isinstance(error_tags, list) and any(tag in tags for tag in error_tags)
 
 
+# The parameter is named `exception` as on the predicates' reference pages, so a `call:`
+# step can pass it by name.
 @registry.function("http.default_retry_predicate")
-def default_retry_predicate(ctx: Any, e: Any) -> bool:
+def default_retry_predicate(ctx: Any, exception: Any) -> bool:
     """True for errors worth retrying on an idempotent request."""
-    return _matches(e, _IDEMPOTENT_CODES, _IDEMPOTENT_TAGS)
+    return _matches(exception, _IDEMPOTENT_CODES, _IDEMPOTENT_TAGS)
 
 
 @registry.function("http.default_retry_predicate_non_idempotent")
-def default_retry_predicate_non_idempotent(ctx: Any, e: Any) -> bool:
+def default_retry_predicate_non_idempotent(ctx: Any, exception: Any) -> bool:
     """True for errors safe to retry even when the request is not idempotent."""
-    return _matches(e, _NON_IDEMPOTENT_CODES, _NON_IDEMPOTENT_TAGS)
+    return _matches(exception, _NON_IDEMPOTENT_CODES, _NON_IDEMPOTENT_TAGS)
 
 
 # `retry.default_backoff`: the backoff both predefined HTTP policies use (their pages say

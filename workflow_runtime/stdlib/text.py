@@ -1,8 +1,14 @@
-"""`text` module. Regular expressions use RE2 syntax, through the `google-re2` package."""
+"""`text` module. Regular expressions use RE2 syntax, through the `google-re2` package.
+
+Each function follows its page under cloud.google.com/workflows/docs/reference/stdlib/text/
+(cited per function); docs/runtime-interfaces.md ("Standard library conformance") lists
+what the pages leave open.
+"""
 
 from __future__ import annotations
 
 import codecs
+import re
 import urllib.parse
 from typing import Any
 
@@ -34,15 +40,30 @@ def _charset(function: str, charset: Any) -> str:
         raise value_error(function, f"unknown charset {charset!r}") from None
 
 
+def _replace_each_byte(error: UnicodeError) -> tuple[str, int]:
+    # text/decode page: "Each byte that cannot be correctly decoded using the specified
+    # charset is represented in the output by the \uFFFD codepoint" -- one per byte,
+    # where Python's "replace" gives one per invalid sequence.
+    if not isinstance(error, UnicodeDecodeError):
+        raise error
+    return "\ufffd" * (error.end - error.start), error.end
+
+
+_FFFD_PER_BYTE = "workflows-fffd-per-byte"
+codecs.register_error(_FFFD_PER_BYTE, _replace_each_byte)
+
+
+def utf8_text(data: bytes) -> str:
+    """Bytes as UTF-8 text the way text.decode(data, "UTF-8") does it (U+FFFD per bad byte)."""
+    return data.decode("utf-8", errors=_FFFD_PER_BYTE)
+
+
 @registry.function("text.decode")
 def decode(ctx: Any, data: Any, charset: Any = "UTF-8") -> str:
-    """Text of bytes in a charset (UTF-8 by default)."""
+    """Text of bytes in a charset (UTF-8 by default); undecodable bytes become U+FFFD."""
     expect("text.decode", "data", data, "bytes")
     name = _charset("text.decode", charset)
-    try:
-        return data.decode(name)
-    except UnicodeDecodeError:
-        raise value_error("text.decode", f"data is not valid {charset}") from None
+    return data.decode(name, errors=_FFFD_PER_BYTE)
 
 
 @registry.function("text.encode")
@@ -57,18 +78,19 @@ def encode(ctx: Any, text: Any, charset: Any = "UTF-8") -> bytes:
 
 
 @registry.function("text.find_all")
-def find_all(ctx: Any, source: Any, substr: Any) -> list[dict[str, Any]]:
-    """Every non-overlapping occurrence of a substring, left to right: [{index, match}]."""
+def find_all(ctx: Any, source: Any, substr: Any) -> list[int]:
+    """Code-point indexes of every non-overlapping occurrence, leftmost first (a sorted list)."""
     expect("text.find_all", "source", source, "string")
     expect("text.find_all", "substr", substr, "string")
     if not substr:
+        # Not settled by the page (it names no result for ""); refused rather than guessed.
         raise value_error("text.find_all", "substr must not be empty")
-    matches = []
+    indexes = []
     index = source.find(substr)
     while index != -1:
-        matches.append({"index": index, "match": substr})
+        indexes.append(index)
         index = source.find(substr, index + len(substr))
-    return matches
+    return indexes
 
 
 @registry.function("text.find_all_regex")
@@ -91,83 +113,53 @@ def match_regex(ctx: Any, source: Any, regexp: Any) -> bool:
 
 @registry.function("text.replace_all")
 def replace_all(ctx: Any, source: Any, substr: Any, repl: Any) -> str:
-    """Replace every occurrence of a substring."""
+    """Replace every occurrence, leftmost first; "" matches before and after each character."""
     expect("text.replace_all", "source", source, "string")
     expect("text.replace_all", "substr", substr, "string")
     expect("text.replace_all", "repl", repl, "string")
-    if not substr:
-        raise value_error("text.replace_all", "substr must not be empty")
+    # str.replace does what the page says of "": k+1 replacements for k code points.
     return source.replace(substr, repl)
 
 
 @registry.function("text.replace_all_regex")
 def replace_all_regex(ctx: Any, source: Any, regexp: Any, repl: Any) -> str:
-    """Replace every regex match; `\\0` is the whole match, `\\1`..`\\9` capture groups."""
+    """Replace every leftmost-longest match with `repl`, taken literally (no backreferences)."""
     expect("text.replace_all_regex", "source", source, "string")
     expect("text.replace_all_regex", "regexp", regexp, "string")
     expect("text.replace_all_regex", "repl", repl, "string")
-    pattern = _compile("text.replace_all_regex", regexp)
-    template = _parse_replacement(repl, pattern.groups)
-    return pattern.sub(lambda m: "".join(_expand(template, m)), source)
-
-
-def _parse_replacement(repl: str, groups: int) -> list[str | int]:
-    """Split a replacement into literal text and group numbers (RE2's rewrite syntax)."""
-    parts: list[str | int] = []
-    literal: list[str] = []
-    pos = 0
-    while pos < len(repl):
-        char = repl[pos]
-        if char != "\\":
-            literal.append(char)
-            pos += 1
-            continue
-        following = repl[pos + 1 : pos + 2]
-        if following == "\\":
-            literal.append("\\")
-        elif following.isdigit():
-            group = int(following)
-            if group > groups:
-                raise value_error(
-                    "text.replace_all_regex",
-                    f"replacement refers to group \\{group} but the regexp has {groups} group(s)",
-                )
-            parts.append("".join(literal))
-            literal = []
-            parts.append(group)
-        else:
-            raise value_error(
-                "text.replace_all_regex",
-                "a backslash in the replacement must be followed by a digit or a backslash",
-            )
-        pos += 2
-    parts.append("".join(literal))
-    return parts
-
-
-def _expand(template: list[str | int], match: Any) -> list[str]:
-    return [part if isinstance(part, str) else (match.group(part) or "") for part in template]
+    # Page: among matches starting at one index the longest is replaced, and
+    # "Backreferences are not supported", so `\1` in repl is plain text.
+    pattern = _compile("text.replace_all_regex", regexp, longest=True)
+    return pattern.sub(lambda match: repl, source)
 
 
 @registry.function("text.split")
 def split(ctx: Any, source: Any, separator: Any) -> list[str]:
-    """Split on every occurrence of a separator; an empty separator splits into characters."""
+    """Substrings between the (leftmost, non-overlapping) separators, empty ones included."""
     expect("text.split", "source", source, "string")
     expect("text.split", "separator", separator, "string")
     if separator == "":
-        return list(source)
+        # Page: ValueError "If separator is an empty string".
+        raise value_error("text.split", "separator must not be empty")
     return source.split(separator)
 
 
 @registry.function("text.substring")
 def substring(ctx: Any, source: Any, start: Any, end: Any) -> str:
-    """Characters from `start` (inclusive) to `end` (exclusive), indexes clamped to the string."""
+    """Characters from `start` (inclusive) to `end` (exclusive); negative counts from the end."""
     expect("text.substring", "source", source, "string")
     expect("text.substring", "start", start, "int")
     expect("text.substring", "end", end, "int")
-    start = max(0, start)
-    end = min(len(source), end)
-    return source[start:end] if start < end else ""
+    # Page: "A negative index is considered an offset from the end of the string. If an
+    # index is outside of the source string's range, it is clamped to the bounds".
+    first, last = (_clamp(index, len(source)) for index in (start, end))
+    return source[first:last] if first < last else ""
+
+
+def _clamp(index: int, length: int) -> int:
+    if index < 0:
+        index += length
+    return min(max(index, 0), length)
 
 
 @registry.function("text.to_lower")
@@ -184,29 +176,47 @@ def to_upper(ctx: Any, source: Any) -> str:
     return source.upper()
 
 
-# Unreserved characters of RFC 3986 stay as they are; everything else is %-encoded (UTF-8).
-_UNRESERVED = "-_.~"
+# url_encode / url_encode_plus pages: "Letters, digits, and the characters .-_ are not
+# escaped"; everything else is %-encoded as UTF-8 bytes. Python's quote() never escapes
+# "~" (RFC 3986 unreserved), so it is escaped afterwards.
+_NOT_ESCAPED = "-_."
+
+
+def _percent_encode(source: str, *, plus: bool) -> str:
+    quote = urllib.parse.quote_plus if plus else urllib.parse.quote
+    return quote(source, safe=_NOT_ESCAPED).replace("~", "%7E")
 
 
 @registry.function("text.url_encode")
 def url_encode(ctx: Any, source: Any) -> str:
     """Percent-encode for a URL (space becomes %20)."""
     expect("text.url_encode", "source", source, "string")
-    return urllib.parse.quote(source, safe=_UNRESERVED)
+    return _percent_encode(source, plus=False)
 
 
 @registry.function("text.url_encode_plus")
 def url_encode_plus(ctx: Any, source: Any) -> str:
     """Percent-encode for a form or query string (space becomes +)."""
     expect("text.url_encode_plus", "source", source, "string")
-    return urllib.parse.quote_plus(source, safe=_UNRESERVED)
+    return _percent_encode(source, plus=True)
+
+
+_BAD_ESCAPE = re.compile(r"%(?![0-9A-Fa-f]{2})")
 
 
 @registry.function("text.url_decode")
 def url_decode(ctx: Any, source: Any) -> str:
-    """Decode %-escapes (UTF-8); `+` stays a plus sign."""
+    """Decode %-escapes (as UTF-8) and turn `+` into a space."""
     expect("text.url_decode", "source", source, "string")
+    bad = _BAD_ESCAPE.search(source)
+    if bad:
+        # Page: ValueError "If source contains any % not followed by two hexadecimal characters".
+        raise value_error(
+            "text.url_decode",
+            f"'%' not followed by two hex digits at index {bad.start()} of {source!r}",
+        )
     try:
-        return urllib.parse.unquote(source, errors="strict")
+        return urllib.parse.unquote_plus(source, errors="strict")
     except UnicodeDecodeError:
+        # Not settled by the page (escapes that are not UTF-8); refused rather than guessed.
         raise value_error("text.url_decode", f"escapes in {source!r} are not valid UTF-8") from None
