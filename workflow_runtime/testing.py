@@ -34,11 +34,11 @@ from workflow_runtime.connectors.errors import ApiError
 from workflow_runtime.connectors.gcs_client import GcsClient
 from workflow_runtime.connectors.gcs_emulator import GcsEmulator
 from workflow_runtime.connectors.gcs_preconditions import current_metadata
+from workflow_runtime.connectors.names import rfc3339
 from workflow_runtime.engine import CallContext, ExecutionResult, Runtime, StepCounter, VirtualClock
 from workflow_runtime.engine.clock import NO_LATENCY
 from workflow_runtime.engine.runtime import StartedExecution
 from workflow_runtime.fakes import Deployment, PublishedEvent, Services
-from workflow_runtime.fakes.names import rfc3339
 
 _bucket_ids = itertools.count(1)
 

@@ -10,7 +10,7 @@ import pytest
 from workflow_runtime import ExecutionResult, Runtime
 from workflow_runtime.errors import WorkflowError
 from workflow_runtime.expressions import evaluate, parse_expression
-from workflow_runtime.expressions.context import MappingContext
+from workflow_runtime.stdlib.context import MappingContext
 
 
 def ev(source: str, **variables: Any) -> Any:

@@ -17,6 +17,7 @@ from tests.runtime.helpers import result_of, run
 from workflow_runtime import Runtime, WorkflowDefinitionError
 from workflow_runtime.cli import main
 from workflow_runtime.errors import UnemulatedConnectorError
+from workflow_runtime.fakes import Services
 
 CORPUS = Path(__file__).resolve().parent / "corpus"
 
@@ -396,7 +397,7 @@ def test_any_googleapis_connector_loads_and_fails_loudly_when_run() -> None:
     loads(source)
     # Not a workflow error: the try must not turn an emulation gap into a passing run.
     with pytest.raises(UnemulatedConnectorError) as caught:
-        run(source)
+        run(source, services=Services())
     assert caught.value.connector == "googleapis.bigquery.v2.jobs.insert"
     assert "googleapis.bigquery.v2.jobs.insert" in str(caught.value)
     assert "not emulated" in str(caught.value)

@@ -13,7 +13,9 @@ import pytest
 
 from tests.runtime.helpers import run
 from workflow_runtime import Limits, Runtime, VirtualClock
+from workflow_runtime.connectors import ConnectorSpec
 from workflow_runtime.engine.clock import DEFAULT_START, NO_LATENCY
+from workflow_runtime.fakes import Services
 
 # --- limits ------------------------------------------------------------------------------
 
@@ -439,9 +441,7 @@ def test_sleep_needs_a_number(bad: str) -> None:
 # --- connectors --------------------------------------------------------------------------
 
 
-def test_connector_calls_get_the_resolved_args_and_the_call_context(monkeypatch: pytest.MonkeyPatch) -> None:
-    import workflow_runtime.connectors as connectors
-
+def test_connector_calls_get_the_resolved_args_and_the_call_context() -> None:
     seen: list[Any] = []
 
     def echo(ctx: Any, args: dict[str, Any]) -> Any:
@@ -450,13 +450,9 @@ def test_connector_calls_get_the_resolved_args_and_the_call_context(monkeypatch:
         ctx.steps.internal(2)
         return {"echo": args}
 
-    real_lookup = connectors.lookup_connector
-    monkeypatch.setattr(
-        connectors,
-        "lookup_connector",
-        lambda name: (
-            connectors.ConnectorSpec(name, echo) if name == "googleapis.fake.v1.echo" else real_lookup(name)
-        ),
+    # The engine reaches connectors only through the services' table.
+    services = Services(
+        connectors={"googleapis.fake.v1.echo": ConnectorSpec("googleapis.fake.v1.echo", echo)}
     )
     outcome = run(
         """
@@ -471,6 +467,7 @@ def test_connector_calls_get_the_resolved_args_and_the_call_context(monkeypatch:
             return: ${r}
         """,
         project_id="p1",
+        services=services,
     )
     assert outcome.result == {"echo": {"name": "projects/p1", "connector_params": {"timeout": 60}}}
     assert outcome.virtual_seconds == 5

@@ -8,7 +8,7 @@ import pytest
 
 from workflow_runtime.errors import WorkflowError
 from workflow_runtime.expressions import FunctionRef, evaluate, parse_expression, type_name
-from workflow_runtime.expressions.context import MappingContext
+from workflow_runtime.stdlib.context import MappingContext
 
 VARS: dict[str, Any] = {
     "i": 7,

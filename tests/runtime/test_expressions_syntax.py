@@ -13,7 +13,7 @@ from workflow_runtime.expressions import (
     parse_expression,
     resolve,
 )
-from workflow_runtime.expressions.context import MappingContext
+from workflow_runtime.stdlib.context import MappingContext
 
 
 @pytest.mark.parametrize(

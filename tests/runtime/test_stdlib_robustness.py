@@ -13,8 +13,8 @@ import pytest
 
 from workflow_runtime.errors import WorkflowError
 from workflow_runtime.expressions import FunctionRef, evaluate, parse_expression, type_name
-from workflow_runtime.expressions.context import MappingContext
 from workflow_runtime.stdlib import PURE_FUNCTIONS, call_pure
+from workflow_runtime.stdlib.context import MappingContext
 
 SAMPLES: list[Any] = [
     None,

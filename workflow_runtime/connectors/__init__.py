@@ -1,7 +1,8 @@
 """Connectors (`googleapis.*` and `gke.*` calls) routed to local services, and the HTTP router.
 
-The engine asks `lookup_connector(name)` for every `call:` name it does not know otherwise
-and calls `spec.impl(ctx, args)` with the step's resolved `args` (incl. connector_params).
+`CONNECTORS` is the table `fakes.Services.connectors` hands the engine: for a connector
+`call:` it runs `spec.impl(ctx, args)` with the step's resolved `args` (incl.
+connector_params).
 """
 
 from __future__ import annotations

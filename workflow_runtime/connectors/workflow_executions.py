@@ -30,9 +30,9 @@ from workflow_runtime.connectors.args import (
 )
 from workflow_runtime.connectors.context import ConnectorContext, service
 from workflow_runtime.connectors.errors import api_error
+from workflow_runtime.connectors.names import parse_workflow_name
 from workflow_runtime.connectors.retry import with_retries
 from workflow_runtime.errors import make_error
-from workflow_runtime.fakes.names import parse_workflow_name
 
 PREFIX = "googleapis.workflowexecutions.v1.projects.locations.workflows.executions."
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from workflow_runtime.engine import model as m
 from workflow_runtime.engine.accounting import Limits
-from workflow_runtime.engine.functions import is_connector_name, lookup_builtin, lookup_connector
+from workflow_runtime.engine.functions import is_connector_name, lookup_builtin
 from workflow_runtime.engine.loader import LineDict, LineList, plain
 from workflow_runtime.engine.names import VariableScope, first_undefined
 from workflow_runtime.engine.parallel_check import check_parallel_writes
@@ -354,7 +354,7 @@ class Compiler:
         if spec is not None:
             self._check_args(name, function, args, list(spec.params), set(spec.params[: spec.required]), line)
             return "function"
-        if lookup_connector(function) is not None:
+        if is_connector_name(function):
             if isinstance(args, list):
                 raise self.fail(line, f"step '{name}': connector '{function}' takes named args (a map)")
             return "connector"

@@ -8,7 +8,8 @@ from typing import Any
 from workflow_runtime.engine import model as m
 from workflow_runtime.engine.accounting import Limits
 from workflow_runtime.engine.context import CallContext
-from workflow_runtime.engine.functions import is_connector_name, lookup_builtin, lookup_connector
+from workflow_runtime.engine.control import BREAK, CONTINUE, Control, Jump, Return, next_control
+from workflow_runtime.engine.functions import connector_for, is_connector_name, lookup_builtin
 from workflow_runtime.engine.http_builtins import is_internal_url
 from workflow_runtime.engine.loops import loop_frames
 from workflow_runtime.engine.parallel import run_parallel
@@ -19,50 +20,6 @@ from workflow_runtime.expressions import FunctionRef, resolve, type_name
 from workflow_runtime.expressions.ast import Attribute, Expr, Index, Name
 from workflow_runtime.expressions.evaluator import evaluate
 from workflow_runtime.stdlib.spec import check_arity
-
-
-class Return:
-    """Control signal: the (sub)workflow returns `value`."""
-
-    __slots__ = ("value",)
-
-    def __init__(self, value: Any) -> None:
-        self.value = value
-
-
-class Jump:
-    """Control signal: continue at the step named `target` (in this or an outer block)."""
-
-    __slots__ = ("target",)
-
-    def __init__(self, target: str) -> None:
-        self.target = target
-
-
-class _Signal:
-    """A named singleton control signal."""
-
-    def __init__(self, name: str) -> None:
-        self.name = name
-
-    def __repr__(self) -> str:
-        return self.name
-
-
-BREAK = _Signal("break")
-CONTINUE = _Signal("continue")
-Control = Return | Jump | _Signal | None
-
-
-def next_control(target: str) -> Control:
-    """The control signal of a `next:` value."""
-    if target == "end":
-        return Return(None)
-    if target == "break":
-        return BREAK
-    if target == "continue":
-        return CONTINUE
-    return Jump(target)
 
 
 class Execution:
@@ -248,9 +205,7 @@ class Execution:
             assert spec is not None  # checked at load time
             value = spec.impl(self.ctx, *args) if isinstance(args, list) else spec.impl(self.ctx, **args)
         else:
-            connector = lookup_connector(step.function)
-            assert connector is not None  # checked at load time
-            value = connector.impl(self.ctx, args)
+            value = connector_for(self.ctx.services, step.function).impl(self.ctx, args)
         if step.result is not None:
             frame.set(step.result, value)
             self.check_memory(frame)

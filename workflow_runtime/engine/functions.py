@@ -1,18 +1,22 @@
 """Name resolution of callable things, in the engine's lookup order.
 
 subworkflow -> runtime-bound builtin -> pure stdlib -> connector.
+
+Which names are connectors is Google's rule (`is_connector_name`), known at load time.
+What a connector does is not the engine's business: the services a Runtime is given
+carry the table (`services.connectors`, a mapping of name -> object with `impl(ctx,
+args)`; `fakes.Services` holds the emulated ones), so the engine never imports them.
 """
 
 from __future__ import annotations
 
-import importlib
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from workflow_runtime.engine.builtins import RUNTIME_FUNCTIONS
-from workflow_runtime.errors import UnemulatedConnectorError
+from workflow_runtime.errors import UnemulatedConnectorError, make_error
 from workflow_runtime.stdlib import FunctionSpec, lookup_function
 
 # Google's JSON schema for workflows (GoogleCloudPlatform/workflows-samples,
@@ -55,24 +59,14 @@ def is_connector_name(name: str) -> bool:
     return name in KUBERNETES_API_FUNCTIONS or CONNECTOR_NAME.fullmatch(name) is not None
 
 
-def lookup_connector(name: str) -> Any | None:
-    """The ConnectorSpec for `name`: the emulated one, or for any other connector name
-    (`is_connector_name`) one whose call raises UnemulatedConnectorError naming it; None
-    for other names."""
-    if not is_connector_name(name):
-        return None
-    spec = _emulated_connector(name)
-    return spec if spec is not None else UnemulatedConnector(name)
-
-
-def _emulated_connector(name: str) -> Any | None:
-    """Part 3's ConnectorSpec for `name`, or None (also when connectors are absent)."""
-    try:
-        connectors = importlib.import_module("workflow_runtime.connectors")
-    except ModuleNotFoundError as exc:
-        # Only a missing connectors package means "no connectors"; any other missing
-        # module is a real bug and must surface.
-        if exc.name != "workflow_runtime.connectors":
-            raise
-        return None
-    return connectors.lookup_connector(name)
+def connector_for(services: Any, name: str) -> Any:
+    """The connector `name` (a connector name, checked at load time) among the services'
+    table; one that raises UnemulatedConnectorError when the table has none by that name.
+    Without a table a call fails as an unreachable service does."""
+    table = getattr(services, "connectors", None)
+    if table is None:
+        raise make_error(
+            "ConnectionFailedError",
+            f"{name}: no connectors are configured; give Runtime(services=Services(...))",
+        )
+    return table.get(name) or UnemulatedConnector(name)

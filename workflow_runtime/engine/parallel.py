@@ -9,23 +9,21 @@ UnhandledBranchError.
 from __future__ import annotations
 
 from collections import deque
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from workflow_runtime.engine import model as m
+from workflow_runtime.engine.control import Control
 from workflow_runtime.engine.loops import loop_frames
+from workflow_runtime.engine.scopes import Frame, Runner
 from workflow_runtime.errors import WorkflowError, make_error
 from workflow_runtime.expressions import resolve, type_name
-
-if TYPE_CHECKING:
-    from workflow_runtime.engine.executor import Control, Execution
-    from workflow_runtime.engine.scopes import Frame
 
 UNHANDLED_MESSAGE = (
     "UnhandledBranchError: One or more branches or iterations encountered an unhandled runtime error"
 )
 
 
-def run_parallel(exe: Execution, step: m.ParallelStep, frame: Frame) -> Control:
+def run_parallel(exe: Runner, step: m.ParallelStep, frame: Frame) -> Control:
     """Run every branch/iteration, then raise their unhandled errors if any."""
     if frame.parallel_depth + 1 > exe.limits.max_parallel_nesting:
         raise make_error(
@@ -74,7 +72,7 @@ def run_parallel(exe: Execution, step: m.ParallelStep, frame: Frame) -> Control:
     return None
 
 
-def _concurrency_limit(exe: Execution, step: m.ParallelStep, frame: Frame) -> int:
+def _concurrency_limit(exe: Runner, step: m.ParallelStep, frame: Frame) -> int:
     most = exe.limits.max_concurrent_branches
     if step.concurrency_limit is None:
         return most

@@ -8,15 +8,13 @@ with the last error when the predicate refuses it or max_retries retries are spe
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from workflow_runtime.engine import model as m
+from workflow_runtime.engine.control import Control
+from workflow_runtime.engine.scopes import Frame, Runner
 from workflow_runtime.errors import WorkflowError, make_error
 from workflow_runtime.expressions import resolve, type_name
-
-if TYPE_CHECKING:
-    from workflow_runtime.engine import model as m
-    from workflow_runtime.engine.executor import Control, Execution
-    from workflow_runtime.engine.scopes import Frame
 
 
 @dataclass(frozen=True)
@@ -58,7 +56,7 @@ def parse_policy(value: Any, step: str) -> RetryPolicy:
     )
 
 
-def run_with_retry(exe: Execution, step: m.TryStep, frame: Frame) -> Control:
+def run_with_retry(exe: Runner, step: m.TryStep, frame: Frame) -> Control:
     """Run the try body, retrying per the step's policy."""
     assert step.retry is not None and step.body is not None
     policy = parse_policy(resolve(step.retry, frame), step.name)

@@ -14,13 +14,37 @@ from __future__ import annotations
 
 import base64
 import json
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
+from workflow_runtime.engine import model as m
+from workflow_runtime.engine.accounting import Limits
+from workflow_runtime.engine.context import CallContext
+from workflow_runtime.engine.control import Control
 from workflow_runtime.errors import make_error
 from workflow_runtime.expressions import FunctionRef
+from workflow_runtime.stdlib import member_value
 
-if TYPE_CHECKING:
-    from workflow_runtime.engine.executor import Execution
+
+class Runner(Protocol):
+    """What frames and the control-flow helpers (parallel, retry) need from the running
+    execution; `executor.Execution` is the one implementation. Naming it here keeps the
+    helpers from importing the executor back."""
+
+    workflow: m.Workflow
+    ctx: CallContext
+    limits: Limits
+
+    def run_block(self, block: m.Block, frame: Frame) -> Control:
+        """Run a block's steps from the first, following jumps."""
+
+    def run_step(self, step: m.Step, frame: Frame) -> Control:
+        """Run one step (billing it)."""
+
+    def call_ref(self, ref: Any, args: list[Any], frame: Frame) -> Any:
+        """Call a function value (a FunctionRef) with positional args."""
+
+    def call_positional(self, name: str, args: list[Any], frame: Frame) -> Any:
+        """Call a subworkflow or builtin by name with positional args."""
 
 
 class Frame:
@@ -40,7 +64,7 @@ class Frame:
 
     def __init__(
         self,
-        exe: Execution,
+        exe: Runner,
         parent: Frame | None = None,
         *,
         shared: frozenset[str] | None = None,
@@ -131,6 +155,10 @@ class Frame:
     def call_function(self, name: str, args: list[Any]) -> Any:
         """Call a subworkflow or builtin from an expression, positional arguments."""
         return self.exe.call_positional(name, args, self)
+
+    def module_member(self, path: list[str]) -> Any:
+        """A standard library member (`http.default_retry`): a constant or a function."""
+        return member_value(path)
 
     def live_size(self) -> int:
         """JSON size of the variables of this frame, its parents and its callers."""

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Protocol
 
-from workflow_runtime import stdlib as _stdlib
 from workflow_runtime.errors import make_error
 from workflow_runtime.expressions.ast import (
     Attribute,
@@ -19,11 +18,13 @@ from workflow_runtime.expressions.ast import (
     Name,
     Unary,
 )
+from workflow_runtime.expressions.modules import STDLIB_MODULES
 from workflow_runtime.expressions.operators import binary_op
 from workflow_runtime.expressions.values import (
     check_int,
     copy_value,
     describe,
+    field_value,
     is_int,
     type_error,
     type_name,
@@ -31,7 +32,8 @@ from workflow_runtime.expressions.values import (
 
 
 class EvalContext(Protocol):
-    """What the evaluator needs from the engine: variables and function calls."""
+    """What the evaluator needs from the engine: variables, function calls and the
+    standard library's module members."""
 
     def get_variable(self, name: str) -> Any:
         """Return the variable's value; raise a KeyError-tagged WorkflowError if undefined."""
@@ -41,6 +43,9 @@ class EvalContext(Protocol):
 
     def call_function(self, name: str, args: list[Any]) -> Any:
         """Call the function with a dotted name and positional arguments."""
+
+    def module_member(self, path: list[str]) -> Any:
+        """The value of a module member reference such as ["http", "default_retry"]."""
 
 
 def evaluate(expr: Expr, ctx: EvalContext) -> Any:
@@ -84,7 +89,7 @@ def _map(expr: MapLiteral, ctx: EvalContext) -> Any:
 
 def _name(expr: Name, ctx: EvalContext) -> Any:
     name = expr.name
-    if name in _stdlib.STDLIB_MODULES and not ctx.has_variable(name):
+    if name in STDLIB_MODULES and not ctx.has_variable(name):
         raise type_error(
             f"{name} is a standard library module, not a value; "
             f"use one of its members such as {name}.<function>"
@@ -97,15 +102,6 @@ def _attribute(expr: Attribute, ctx: EvalContext) -> Any:
     if member is not _NOT_A_MEMBER:
         return member
     return field_value(_eval(expr.target, ctx), expr.name)
-
-
-def field_value(target: Any, name: str) -> Any:
-    """`target.name`: only maps have fields."""
-    if not isinstance(target, dict):
-        raise type_error(f"cannot read field {name!r} of a {type_name(target)}: only maps have fields")
-    if name not in target:
-        raise make_error("KeyError", f"key not found: {name}")
-    return target[name]
 
 
 _NOT_A_MEMBER = object()
@@ -121,20 +117,13 @@ def _module_member(expr: Attribute, ctx: EvalContext) -> Any:
     while isinstance(node, Attribute):
         parts.append(node.name)
         node = node.target
-    if not isinstance(node, Name) or node.name not in _stdlib.STDLIB_MODULES:
+    if not isinstance(node, Name) or node.name not in STDLIB_MODULES:
         return _NOT_A_MEMBER
     if ctx.has_variable(node.name):
         return _NOT_A_MEMBER
     parts.append(node.name)
     parts.reverse()
-    for length in range(2, len(parts)):
-        dotted = ".".join(parts[:length])
-        if dotted in _stdlib.CONSTANTS:
-            value = _stdlib.module_member(dotted)
-            for name in parts[length:]:
-                value = field_value(value, name)
-            return value
-    return _stdlib.module_member(".".join(parts))
+    return ctx.module_member(parts)
 
 
 def _index(expr: Index, ctx: EvalContext) -> Any:

@@ -26,6 +26,7 @@ from workflow_runtime.errors import make_error
 from workflow_runtime.expressions.values import (
     check_double,
     check_int,
+    format_scalar,
     is_int,
     type_error,
     type_name,
@@ -155,9 +156,6 @@ def table_type(value: Any) -> str | None:
 
 def to_text(value: Any) -> str:
     """A STRING cell's conversion: what `string()` returns for the value."""
-    # Imported here: the stdlib package imports the expressions package.
-    from workflow_runtime.stdlib.core import format_scalar
-
     return format_scalar(value)
 
 

@@ -115,3 +115,28 @@ def describe(value: Any) -> str:
 def type_error(message: str) -> WorkflowError:
     """Shorthand for a TypeError-tagged WorkflowError."""
     return make_error("TypeError", message)
+
+
+def format_scalar(value: Any) -> str:
+    """How Workflows writes a scalar as text (true/false, shortest round-trip doubles)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return format_double(value)
+    return str(value)
+
+
+def format_double(value: float) -> str:
+    """Shortest round-trip form of a double, like JSON encoders write it."""
+    return repr(value)
+
+
+def field_value(target: Any, name: str) -> Any:
+    """`target.name`: only maps have fields."""
+    if not isinstance(target, dict):
+        raise make_error(
+            "TypeError", f"cannot read field {name!r} of a {type_name(target)}: only maps have fields"
+        )
+    if name not in target:
+        raise make_error("KeyError", f"key not found: {name}")
+    return target[name]

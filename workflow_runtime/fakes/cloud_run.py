@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from workflow_runtime.connectors.errors import api_error
-from workflow_runtime.fakes.names import base36, parse_job_name, rfc3339
+from workflow_runtime.connectors.names import base36, parse_job_name, rfc3339
 
 EXECUTION_TYPE = "type.googleapis.com/google.cloud.run.v2.Execution"
 _OVERRIDE_KEYS = {"containerOverrides", "taskCount", "timeout"}

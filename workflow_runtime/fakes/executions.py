@@ -24,10 +24,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from workflow_runtime.connectors.errors import api_error
+from workflow_runtime.connectors.names import rfc3339
 from workflow_runtime.engine import ExecutionResult, Runtime
 from workflow_runtime.engine.runtime import StartedExecution
 from workflow_runtime.fakes.deployment import Deployment, DeploymentError
-from workflow_runtime.fakes.names import rfc3339
 
 # A workflow that keeps starting workflows forever should fail a test, not hang it.
 MAX_STARTED_RUNS = 1000

@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from workflow_runtime.connectors.names import rfc3339
 from workflow_runtime.fakes.listing import ListedResources
-from workflow_runtime.fakes.names import rfc3339
 
 
 @dataclass

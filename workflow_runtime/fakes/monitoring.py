@@ -18,8 +18,8 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
+from workflow_runtime.connectors.names import rfc3339
 from workflow_runtime.fakes.listing import ListedResources
-from workflow_runtime.fakes.names import rfc3339
 
 
 @dataclass

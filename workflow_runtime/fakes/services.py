@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from workflow_runtime.connectors import CONNECTORS, ConnectorSpec
 from workflow_runtime.connectors.gcs_client import GcsClient
 from workflow_runtime.connectors.http_router import HttpRouter
 from workflow_runtime.fakes.cloud_run import FakeCloudRun
@@ -18,7 +20,8 @@ from workflow_runtime.fakes.monitoring import FakeMonitoring
 @dataclass
 class Services:
     """Cloud Storage (emulator client), Cloud Run, executions, event bus, HTTP, GKE
-    clusters (Kubernetes Engine API and control plane), Cloud Monitoring and Logging."""
+    clusters (Kubernetes Engine API and control plane), Cloud Monitoring and Logging,
+    and the connector table that reaches them."""
 
     storage: GcsClient | None = None
     cloud_run: FakeCloudRun = field(default_factory=FakeCloudRun)
@@ -28,6 +31,8 @@ class Services:
     gke: FakeGke = field(default_factory=FakeGke)
     monitoring: FakeMonitoring = field(default_factory=FakeMonitoring)
     logging: FakeLogging = field(default_factory=FakeLogging)
+    # The connectors a workflow's `call:` reaches (the engine looks them up here).
+    connectors: Mapping[str, ConnectorSpec] = field(default_factory=lambda: CONNECTORS)
 
     def __post_init__(self) -> None:
         # The bus delivers to the executions service of the same deployment.

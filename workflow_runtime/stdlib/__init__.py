@@ -1,8 +1,9 @@
 """The pure part of the Workflows standard library (no clock, no I/O).
 
 Public API (see docs/runtime-interfaces.md): `FunctionSpec`, `lookup_function`,
-`PURE_FUNCTIONS`. Also `STDLIB_MODULES`, `module_member` (what `${http.default_retry}`
-evaluates to) and `call_pure` (check arity, then call).
+`PURE_FUNCTIONS`. Also `STDLIB_MODULES` (re-exported from expressions.modules),
+`module_member` / `member_value` (what `${http.default_retry}` and
+`${http.default_retry.max_retries}` evaluate to) and `call_pure` (check arity, then call).
 """
 
 from __future__ import annotations
@@ -10,7 +11,8 @@ from __future__ import annotations
 from typing import Any
 
 from workflow_runtime.errors import make_error
-from workflow_runtime.expressions.values import FunctionRef, copy_value
+from workflow_runtime.expressions.modules import STDLIB_MODULES
+from workflow_runtime.expressions.values import FunctionRef, copy_value, field_value
 from workflow_runtime.stdlib import codecs, containers, core, numeric, retry, text, timefmt
 from workflow_runtime.stdlib.spec import FunctionSpec, check_arity
 
@@ -28,27 +30,6 @@ for _registry in (
 
 # Constants reachable as module members, e.g. `retry: ${http.default_retry}`.
 CONSTANTS: dict[str, Any] = dict(retry.CONSTANTS)
-
-# Every module name of Google's standard library; a dotted reference rooted at one of
-# these (and not shadowed by a variable) names a module member, not a variable.
-STDLIB_MODULES = frozenset(
-    {
-        "base64",
-        "events",
-        "experimental",
-        "hash",
-        "http",
-        "json",
-        "list",
-        "map",
-        "math",
-        "retry",
-        "sys",
-        "text",
-        "time",
-        "uuid",
-    }
-)
 
 # Modules whose functions the engine provides (PART 2); their members are FunctionRefs
 # even though they are not in PURE_FUNCTIONS.
@@ -69,6 +50,19 @@ def module_member(dotted: str) -> Any:
     raise make_error("KeyError", f"standard library has no member named {dotted}")
 
 
+def member_value(path: list[str]) -> Any:
+    """The value of `module.member[.field...]` (path split at the dots): a constant's
+    fields may follow it, as in `http.default_retry.max_retries`."""
+    for length in range(2, len(path)):
+        dotted = ".".join(path[:length])
+        if dotted in CONSTANTS:
+            value = module_member(dotted)
+            for name in path[length:]:
+                value = field_value(value, name)
+            return value
+    return module_member(".".join(path))
+
+
 def call_pure(name: str, args: list[Any]) -> Any:
     """Call a pure function by name with positional args (arity checked)."""
     spec = PURE_FUNCTIONS.get(name)
@@ -85,5 +79,6 @@ __all__ = [
     "FunctionSpec",
     "call_pure",
     "lookup_function",
+    "member_value",
     "module_member",
 ]

@@ -15,6 +15,7 @@ from workflow_runtime.expressions.values import (
     INT64_MIN,
     check_double,
     describe,
+    format_scalar,
     is_int,
     type_name,
 )
@@ -120,17 +121,3 @@ def string(ctx: Any, value: Any) -> str:
     """Convert an int, double, boolean or string to a string."""
     expect("string", "value", value, "string", "number", "boolean")
     return format_scalar(value)
-
-
-def format_scalar(value: Any) -> str:
-    """How Workflows writes a scalar as text (true/false, shortest round-trip doubles)."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float):
-        return format_double(value)
-    return str(value)
-
-
-def format_double(value: float) -> str:
-    """Shortest round-trip form of a double, like JSON encoders write it."""
-    return repr(value)

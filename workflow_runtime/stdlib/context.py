@@ -32,3 +32,7 @@ class MappingContext:
     def call_function(self, name: str, args: list[Any]) -> Any:
         """Call a pure stdlib function with positional arguments."""
         return _stdlib.call_pure(name, args)
+
+    def module_member(self, path: list[str]) -> Any:
+        """A standard library member (`http.default_retry`)."""
+        return _stdlib.member_value(path)

@@ -1,4 +1,4 @@
-"""Resource names and timestamps shared by the fakes."""
+"""Resource names and timestamps: what the connectors parse and the fakes answer with."""
 
 from __future__ import annotations
 
