@@ -79,10 +79,15 @@ class Observability(pulumi.ComponentResource):
         super().__init__("blueprint:workflows:Observability", name, None, opts)
         after_apis = pulumi.ResourceOptions(parent=self, depends_on=list(depends_on))
         project = config.project
+        # PREVENT in protected stacks, like the workflows (a deleted policy loses its history).
+        protection = config.deletion_policy
 
         self.metrics = {
             metric.name: gcp.logging.Metric(
-                f"metric-{metric.name}", **metric_args(metric, project), opts=after_apis
+                f"metric-{metric.name}",
+                **metric_args(metric, project),
+                deletion_policy=protection,
+                opts=after_apis,
             )
             for metric in LOG_METRICS
         }
@@ -95,6 +100,7 @@ class Observability(pulumi.ComponentResource):
                 display_name=channel.display_name or f"Blueprint pipeline ({channel.type} {channel.address})",
                 labels={CHANNEL_ADDRESS_LABELS[channel.type]: channel.address},
                 user_labels=labels,
+                deletion_policy=protection,
                 opts=after_apis,
             )
             for channel in config.monitoring.notification_channels
@@ -107,6 +113,7 @@ class Observability(pulumi.ComponentResource):
                 "alert-" + _slug(alert.display_name),
                 project=project,
                 user_labels=labels,
+                deletion_policy=protection,
                 **alert_policy_args(alert, workflow_ids, channel_ids),
                 opts=after_metrics,
             )
@@ -117,6 +124,7 @@ class Observability(pulumi.ComponentResource):
                 "dashboard-" + _slug(title.split(" - ")[-1]),
                 project=project,
                 dashboard_json=dashboard_json(title, catalog),
+                deletion_policy=protection,
                 opts=after_metrics,
             )
             for title in DASHBOARDS
