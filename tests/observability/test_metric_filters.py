@@ -11,7 +11,6 @@ section 2 (geniesim_sla_violation).
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,12 +18,13 @@ import pytest
 from components.log_metrics import LOG_METRICS, Condition, LogMetric
 from tests.observability.log_entries import bp_metric_entries, cloud_entries
 from tests.observability.metric_check import Intended, filter_problems
+from tests.observability.scenarios import DRIVEN, DRIVER, run_pipeline_scenarios
 from tools.mock_engine import Evaluation, evaluate_cached
+from tools.pipeline_world import Pipeline
 from workflow_runtime.connectors.gcs_client import GcsClient
 from workflow_runtime.connectors.gcs_emulator import GcsEmulator
 from workflow_runtime.testing import WorkflowEnv
 
-DRIVER = Path(__file__).with_name("bp_metric_driver.yaml")
 METRIC = "gcp:logging/metric:Metric"
 ALERT = "gcp:monitoring/alertPolicy:AlertPolicy"
 
@@ -59,72 +59,11 @@ LOG_ALERTS_INTENDED: dict[str, Intended] = {
 }
 
 
-def _execution(workflow: str, job: str, region: str = "us-central1") -> str:
-    return f"projects/test-project/locations/{region}/jobs/{job}/executions/{job}-abc12"
-
-
-def _start(workflow: str, job: str, timeout: int, **extra: Any) -> dict[str, Any]:
-    data = {
-        "bp_metric": "job_invocation",
-        "event": "start",
-        "workflow": workflow,
-        "job": job,
-        "scene_id": "scene_001",
-        "timeout_seconds": timeout,
-        "start_time": "2026-01-01T00:00:00Z",
-        **extra,
-    }
-    return {"severity": "INFO", "data": data}
-
-
-def _complete(
-    workflow: str, job: str, timeout: int, duration: float, status: str, region: str = "us-central1"
-) -> dict[str, Any]:
-    start = _start(workflow, job, timeout, retry_max=5)["data"]
-    data = {
-        **start,
-        "event": "complete",
-        "duration_seconds": duration,
-        "timeout_usage_ratio": duration / timeout,
-        "timed_out": duration >= timeout,
-        "status": status,
-        "execution_name": _execution(workflow, job, region),
-        "end_time": "2026-01-01T01:00:00Z",
-    }
-    return {"severity": "INFO" if status != "FAILED" else "ERROR", "data": data}
-
-
 def driver_entries() -> list[dict[str, Any]]:
-    """Entries of the contract's every shape, for workflows whose bodies log them."""
+    """The contract's entries no deployed body logs yet (scenarios.DRIVEN), plus entries
+    that must match nothing: another bp_metric kind with the same field values, a map
+    without bp_metric, and text lines that mention the fields."""
     return [
-        _start("objects-pipeline", "objects-job", 3600, retry_max=5),
-        _start(
-            "scale-pipeline",
-            "scale-job",
-            3600,
-            duration_seconds=0,
-            timeout_usage_ratio=0,
-            timed_out=False,
-            status="STARTED",
-        ),
-        _complete("objects-pipeline", "objects-job", 3600, 1200, "SUCCEEDED"),
-        _complete("objects-pipeline", "objects-job", 3600, 3060, "SUCCEEDED", region="us-east1"),  # 85%
-        _complete("regen3d-pipeline", "regen3d-adapter-job", 3600, 3500, "FAILED"),  # 97%
-        _complete("interactive-pipeline", "interactive-job", 1800, 1800, "FAILED"),  # timed out
-        _complete("scale-pipeline", "scale-job", 3600, 5, "SUBMITTED"),
-        _complete("episode-generation-pipeline", "quality-gate-job", 1800, 300, "FAILED"),
-        _complete("episode-generation-pipeline", "quality-gate-job", 1800, 200, "SUCCEEDED"),
-        {
-            "severity": "ERROR",
-            "data": {
-                "bp_metric": "job_retry_exhausted",
-                "workflow": "objects-pipeline",
-                "job": "objects-job",
-                "scene_id": "scene_002",
-                "retry_max": 5,
-                "error": "HTTP server responded with error code 429",
-            },
-        },
         {
             "severity": "ERROR",
             "data": {
@@ -147,9 +86,9 @@ def driver_entries() -> list[dict[str, Any]]:
                 "workflow": "retention-cleanup",
                 "job": "retention-cleanup-job",
                 "status": "FAILED",
+                "timed_out": True,
             },
         },
-        # Not metrics: a map without bp_metric and log lines that mention the fields.
         {"severity": "INFO", "data": {"message": "job finished", "status": "FAILED", "event": "complete"}},
         {"text": 'bp_metric="job_invocation" event="complete" status="FAILED"'},
         {"severity": "INFO", "data": "job_retry_exhausted"},
@@ -158,12 +97,14 @@ def driver_entries() -> list[dict[str, Any]]:
 
 @pytest.fixture(scope="module")
 def entries(gcs_emulator: GcsEmulator) -> list[dict[str, Any]]:
-    """Every log entry of the executions, as Cloud Logging stores them."""
+    """Every log entry of the scenarios' executions (deployed bodies, then the driver), as
+    Cloud Logging stores them."""
     storage = GcsClient(gcs_emulator.url)
     storage.create_bucket("observability-metrics")
     env = WorkflowEnv(storage, "observability-metrics")
-    result = env.run(DRIVER, {"entries": driver_entries()})
-    assert result.state == "SUCCEEDED", result.error
+    run_pipeline_scenarios(Pipeline(env))
+    driven = env.run(DRIVER, {"entries": driver_entries()})
+    assert driven.state == "SUCCEEDED", driven.error
     return cloud_entries(env.runtime.finished, project=env.runtime.project_id, location=env.runtime.location)
 
 
@@ -182,10 +123,20 @@ def test_every_deployed_metric_has_an_intended_set(prod: Evaluation) -> None:
 
 
 def test_entries_are_what_the_runtime_logged(entries: list[dict[str, Any]]) -> None:
-    """The collected entries carry the Workflows resource and both payload kinds."""
-    assert len(bp_metric_entries(entries)) >= 12
+    """The deployed bodies log every bp_metric shape except those the driver stands in for."""
     assert any("textPayload" in e for e in entries)
     assert {e["resource"]["type"] for e in entries} == {"workflows.googleapis.com/Workflow"}
+    by_bodies = {
+        e["jsonPayload"]["bp_metric"]
+        for e in bp_metric_entries(entries)
+        if e["resource"]["labels"]["workflow_id"] != "bp_metric_driver"
+    }
+    assert by_bodies == {"job_invocation", "job_retry_exhausted"}
+    assert set(DRIVEN).isdisjoint(by_bodies), "a body logs it now: drop it from scenarios.DRIVEN"
+    workflows = {
+        e["jsonPayload"]["workflow"] for e in bp_metric_entries(entries) if e["jsonPayload"].get("job")
+    }
+    assert {"objects-pipeline", "episode-generation-pipeline"} <= workflows
 
 
 @pytest.mark.parametrize("name", sorted(INTENDED))
