@@ -5,8 +5,8 @@ deployed source and prod env) run the paths that log each `bp_metric` shape thro
 workflows/lib/cloud_run.yaml's run_job: a job that succeeds fast, one that uses 85% and
 one 97% of its timeout, one that runs out of time, one that fails, one started in the
 secondary region, a launch refused after its retries, and episode generation's quality
-gate failing and passing. Entries whose bodies have not landed on main yet come from
-`bp_metric_driver.yaml` (see `DRIVEN`).
+gate failing and passing, a Genie Sim job slower than its SLA. Entries whose bodies have
+not landed on main yet would come from `bp_metric_driver.yaml` (see `DRIVEN`).
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from tools.geniesim_world import seed_export_scene
 from tools.pipeline_world import Pipeline
 from workflow_runtime.engine import ExecutionResult
 
@@ -22,9 +23,7 @@ DRIVER = Path(__file__).with_name("bp_metric_driver.yaml")
 OBJECTS_TIMEOUT = 3600  # objects-job in workflows/catalog.yaml
 
 # bp_metric shapes no deployed body logs yet, and who will: logged by the driver meanwhile.
-DRIVEN: dict[str, str] = {
-    "geniesim_sla_violation": "genie-sim-export-pipeline (Genie Sim bodies)",
-}
+DRIVEN: dict[str, str] = {}
 
 
 def _objects(pipeline: Pipeline, scene: str, script: Callable[[Any], None]) -> ExecutionResult:
@@ -65,3 +64,6 @@ def run_pipeline_scenarios(pipeline: Pipeline) -> None:
         )
     _episode_generation(pipeline, "gate-fails", gate_fails=True)
     _episode_generation(pipeline, "gate-passes", gate_fails=False)
+    # A completed Genie Sim job that took 15000 s against the 14400 s SLA.
+    event = seed_export_scene(pipeline.env, "sla", "job_sla", job_metrics={"duration_seconds": 15000})
+    pipeline.run("genie-sim-export-pipeline", event)
