@@ -26,7 +26,6 @@ def deploy_geniesim(env: WorkflowEnv, **overrides: str) -> None:
     catalog = load_catalog()
     config = load_stack("staging")
     env.deployment.source = workflow_source
-    _reuse_loaded_workflows(env)
     for name in GENIESIM:
         spec = catalog.workflows[name]
         values = workflow_env(spec, config) | {"PRIMARY_BUCKET": env.bucket} | overrides
@@ -103,22 +102,3 @@ def export_key(scene_id: str, task_config: Any = None, episodes: str = "10", rob
 def breaker_of(env: WorkflowEnv, scene_id: str) -> dict[str, Any]:
     """The scene's circuit breaker body."""
     return env.get_json(f"scenes/{scene_id}/geniesim/.circuit_breaker.json")
-
-
-# Compiled workflows by (source text, name), shared by every test of the session.
-_LOADED: dict[tuple[str, str | None], Any] = {}
-
-
-def _reuse_loaded_workflows(env: WorkflowEnv) -> None:
-    """Parse and compile each workflow source once per session: every `start` (and every
-    execution a workflow creates) loads its source again, which dominated the time of these
-    tests. A compiled workflow is immutable, so sharing it between executions is safe."""
-    load = env.runtime.load
-
-    def load_once(source: Any, *, name: str | None = None) -> Any:
-        key = (str(source), name)
-        if key not in _LOADED:
-            _LOADED[key] = load(source, name=name)
-        return _LOADED[key]
-
-    env.runtime.load = load_once  # type: ignore[method-assign]
