@@ -164,6 +164,29 @@ class RetentionConfig:
         ]
 
 
+# The reconciler (issue #13): every 30 min; a scene is stalled when its latest marker is
+# older than its stage's threshold. The default threshold (12 h) outlives the longest lock
+# (9 h, retention's lock window comment) and every job timeout in the catalog (6 h at most),
+# so a scene whose run is merely slow is never re-driven; `stallMinutes` overrides it per
+# stage (the marker file name the router keys by, e.g. ".regen3d_complete").
+DEFAULT_RECONCILER_SCHEDULE = ScheduleConfig("*/30 * * * *")
+RECONCILER_DEFAULT_STALL_MINUTES = 720
+RECONCILER_STALL_MINUTES_RANGE = (10, 10080)
+RECONCILER_MAX_REDRIVES_RANGE = (1, 10)
+
+
+@dataclass(frozen=True)
+class ReconcilerConfig:
+    """The scene reconciler: its schedule, the stall threshold (minutes) of each stage (by
+    marker file name, others `default_stall_minutes`) and the most re-drives per scene and
+    marker before it gives up and only reports the scene."""
+
+    schedule: ScheduleConfig = field(default_factory=lambda: DEFAULT_RECONCILER_SCHEDULE)
+    default_stall_minutes: int = RECONCILER_DEFAULT_STALL_MINUTES
+    stall_minutes: Mapping[str, int] = field(default_factory=dict)
+    max_redrives: int = 3
+
+
 @dataclass(frozen=True)
 class SceneBatchConfig:
     """Bounds of scene-batch: the most scenes one manifest may list (the parent holds every
@@ -239,6 +262,7 @@ class StackConfig:
     poller: ScheduleConfig = field(default_factory=lambda: DEFAULT_POLLER)
     retention: RetentionConfig = field(default_factory=RetentionConfig)
     scene_batch: SceneBatchConfig = field(default_factory=SceneBatchConfig)
+    reconciler: ReconcilerConfig = field(default_factory=ReconcilerConfig)
     scene_generation: ScheduleConfig = field(default_factory=lambda: DEFAULT_SCENE_GENERATION)
     event_routing: EventRouting = "router"
     labels: Mapping[str, str] = field(default_factory=dict)
@@ -255,6 +279,7 @@ class StackConfig:
         return {
             "poller": self.poller,
             "retention": self.retention.schedule,
+            "reconciler": self.reconciler.schedule,
             "sceneGeneration": self.scene_generation,
         }[settings]
 
@@ -305,6 +330,7 @@ class StackConfig:
             "PIPELINE_RETENTION_DRY_RUN": _flag(self.retention.dry_run),
             "RETENTION_CLASSES": json.dumps(self.retention.classes(), separators=(",", ":")),
             "RETENTION_STEP_BUDGET": str(self.retention.step_budget),
+            "RECONCILER_MAX_REDRIVES": str(self.reconciler.max_redrives),
             "SCENE_BATCH_MAX_SCENES": str(self.scene_batch.max_scenes),
             "SCENE_BATCH_SCENES_PER_EXECUTION": str(self.scene_batch.scenes_per_execution),
             "EVENT_BUS": self.event_bus,
@@ -372,6 +398,7 @@ _SECTIONS: dict[str, tuple[str, ...]] = {
         "stepBudget",
     ),
     "sceneBatch": ("maxScenes", "scenesPerExecution"),
+    "reconciler": ("schedule", "timeZone", "enabled", "defaultStallMinutes", "stallMinutes", "maxRedrives"),
     "sceneGeneration": ("schedule", "timeZone", "enabled"),
     "labels": (),  # free-form keys, checked as label keys
     "monitoring": ("notificationChannels",),  # issue #13
@@ -466,6 +493,7 @@ def load_stack_config(raw: Mapping[str, Any], *, project: str | None, region: st
         poller=_schedule(r, r.section(raw, "poller"), "poller", DEFAULT_POLLER, checks.check_poller_schedule),
         retention=_retention(r, r.section(raw, "retention")),
         scene_batch=_scene_batch(r, r.section(raw, "sceneBatch")),
+        reconciler=_reconciler(r, r.section(raw, "reconciler")),
         scene_generation=_schedule(
             r,
             r.section(raw, "sceneGeneration"),
@@ -620,6 +648,28 @@ def _retention(r: _Reader, section: Mapping[str, Any]) -> RetentionConfig:
             path="retention",
         ),
         **windows,
+    )
+
+
+def _reconciler(r: _Reader, section: Mapping[str, Any]) -> ReconcilerConfig:
+    default = ReconcilerConfig()
+    low, high = RECONCILER_STALL_MINUTES_RANGE
+    stages = section.get("stallMinutes", {})
+    stall: dict[str, int] = {}
+    if not isinstance(stages, Mapping):
+        r.problem("reconciler.stallMinutes", stages, "a map {marker file name: minutes}")
+    else:
+        for name in sorted(stages):
+            stall[name] = r.integer(stages, name, default.default_stall_minutes, low, high, path="reconciler.stallMinutes")
+    return ReconcilerConfig(
+        schedule=_schedule(r, section, "reconciler", default.schedule, checks.check_cron),
+        default_stall_minutes=r.integer(
+            section, "defaultStallMinutes", default.default_stall_minutes, low, high, path="reconciler"
+        ),
+        stall_minutes=stall,
+        max_redrives=r.integer(
+            section, "maxRedrives", default.max_redrives, *RECONCILER_MAX_REDRIVES_RANGE, path="reconciler"
+        ),
     )
 
 

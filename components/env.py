@@ -18,6 +18,7 @@ RESERVED_PREFIXES = ("GOOGLE", "WORKFLOWS")
 TRIGGER_MARKERS = "TRIGGER_MARKERS"
 MARKER_ROUTES = "MARKER_ROUTES"
 ADAPTIVE_TIMEOUTS = "ADAPTIVE_TIMEOUTS"
+RECONCILER_STAGES = "RECONCILER_STAGES"
 ADAPTIVE_TIMEOUTS_FILE = WORKFLOWS_DIR / "policy_configs" / "adaptive_timeouts.yaml"
 
 
@@ -41,6 +42,12 @@ def workflow_env(spec: WorkflowSpec, config: StackConfig) -> dict[str, str]:
     """The workflow's env names (catalog) mapped through config and file_env_values, plus
     TRIGGER_MARKERS."""
     values = {**config.env_values(), **file_env_values()}
+    if RECONCILER_STAGES in spec.env:
+        # Built from the catalog (deferred: components.reconciler reads the route table).
+        from components.catalog import load_catalog
+        from components.reconciler import reconciler_env_value
+
+        values[RECONCILER_STAGES] = reconciler_env_value(load_catalog(), config)
     missing = [name for name in spec.env if name not in values]
     if missing:
         raise EnvError(
