@@ -145,6 +145,19 @@ ALERTS: tuple[Alert, ...] = (
         what_to_do="Episodes failed the quality gate and were held back; read the scene's "
         "quality_gate_report.json.",
     ),
+    MetricAlert(
+        "[Blueprint] Stalled Scenes Re-driven",
+        "WARNING",
+        "blueprint_scene_redrives_total",
+        above=0,
+        # The reconciler runs every 30 min by default; one window sees one run.
+        window_seconds=1800,
+        group_by=("event",),
+        what_to_do="scene-reconciler found scenes whose latest marker stalled (a marker the "
+        "router could not route). `redriven`: it started the marker router again; "
+        "`exhausted`: the scene reached reconciler.maxRedrives and needs a person (the log "
+        "entry names the scene and marker; scenes/<id>/.reconciler/ holds the record).",
+    ),
     ExecutionAlert(
         "[Blueprint] Workflow Execution Failed",
         "ERROR",

@@ -11,6 +11,8 @@ stdlib/sys/log). The fields are the contract of ORIGINAL-SYSTEM.md section 0 and
                          execution_name (complete only)
     job_retry_exhausted  workflow, job, scene_id, retry_max, error
     geniesim_sla_violation  workflow, scene_id, job_id, sla_seconds, duration_seconds, ...
+    reconciler_redrive   event redriven|failed|exhausted, workflow, scene_id, marker,
+                         redrives, max_redrives (scene-reconciler, issue #13)
 
 Filters are written in the Logging query language (cloud.google.com/logging/docs/view/
 logging-query-language), using only: `AND`, field paths (`resource.type`,
@@ -185,6 +187,13 @@ LOG_METRICS: tuple[LogMetric, ...] = (
         "Completed Genie Sim jobs slower than the SLA.",
         (Condition("bp_metric", "=", "geniesim_sla_violation"),),
         {"workflow": _WORKFLOW},
+    ),
+    LogMetric(
+        "blueprint_scene_redrives_total",
+        "Stalled scene markers the reconciler re-drove (redriven), could not re-drive "
+        "(failed) or gave up on after the limit (exhausted).",
+        (Condition("bp_metric", "=", "reconciler_redrive"),),
+        {"event": Extractor("event")},
     ),
     LogMetric(
         "quality-gate-failures",

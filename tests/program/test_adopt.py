@@ -81,7 +81,7 @@ def test_the_command_writes_the_file_and_prints_the_cut_over(
     out = tmp_path / "import.json"
     assert main(["--stack", "prod", "--out", str(out)]) == 0
     document = json.loads(out.read_text())
-    assert len([e for e in document["resources"] if not e.get("component")]) == 21
+    assert len([e for e in document["resources"] if not e.get("component")]) == 23
     printed = capsys.readouterr().out
     assert f"pulumi import --stack prod --file {out} --generate-code=false --protect=false" in printed
     for command in trigger_deletes("blueprint-pipeline-prod", "us-central1"):
