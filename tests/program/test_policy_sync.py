@@ -246,3 +246,15 @@ def test_the_retention_claim_lease_agrees() -> None:
     assert f"a lease of {lease} s" in _flat(POLICY_DOC.read_text()), (
         f"{POLICY_DOC.name} does not state {lease} s"
     )
+
+
+def test_the_reconciler_stall_default_agrees_and_outlives_every_lease() -> None:
+    from components.config import ReconcilerConfig
+
+    stall = _policy()["reconciler_default_stall_seconds"]
+    assert ReconcilerConfig().default_stall_minutes * 60 == stall, (
+        f"components/config.py: reconciler.defaultStallMinutes is not the policy's {stall} s"
+    )
+    longest = max(_policy()["leases"].values())
+    assert stall > longest, f"a stall threshold of {stall} s would re-drive under a {longest} s lease"
+    assert f"by default {stall} s" in _flat(POLICY_DOC.read_text()), f"{POLICY_DOC.name} does not state {stall} s"
