@@ -660,7 +660,9 @@ def _reconciler(r: _Reader, section: Mapping[str, Any]) -> ReconcilerConfig:
         r.problem("reconciler.stallMinutes", stages, "a map {marker file name: minutes}")
     else:
         for name in sorted(stages):
-            stall[name] = r.integer(stages, name, default.default_stall_minutes, low, high, path="reconciler.stallMinutes")
+            stall[name] = r.integer(
+                stages, name, default.default_stall_minutes, low, high, path="reconciler.stallMinutes"
+            )
     return ReconcilerConfig(
         schedule=_schedule(r, section, "reconciler", default.schedule, checks.check_cron),
         default_stall_minutes=r.integer(

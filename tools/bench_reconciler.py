@@ -124,13 +124,13 @@ def main() -> None:
             if scenes == SIZES[0]:
                 real = on_the_emulator(make, scenes)
                 if real != (steps, redriven, calls):
-                    raise RuntimeError(f"in-memory bucket disagrees with the emulator: {real} vs {steps, calls}")
+                    raise RuntimeError(
+                        f"in-memory bucket disagrees with the emulator: {real} vs {steps, calls}"
+                    )
             expected = sum(1 for scene in range(scenes) if MIX[scene % len(MIX)] == "stalled")
             if redriven != expected:
                 raise RuntimeError(f"{redriven} scenes re-driven, expected {expected}")
-            objects = scenes * DATA_PER_SCENE + sum(
-                len(PROFILES[MIX[s % len(MIX)]]) for s in range(scenes)
-            )
+            objects = scenes * DATA_PER_SCENE + sum(len(PROFILES[MIX[s % len(MIX)]]) for s in range(scenes))
             rows.append((f"{scenes:,}", f"{objects:,}", str(redriven), str(steps), str(sum(calls.values()))))
     print("| active scenes | objects in bucket | re-driven | billed steps | API calls |")
     print("| ---: | ---: | ---: | ---: | ---: |")

@@ -19,7 +19,9 @@ STALLED_DAYS = 1.0  # older than the default threshold (12 h)
 
 def deploy_router(pipeline: Pipeline) -> None:
     """Deploy marker-router with the route table the program gives it."""
-    pipeline.env.deploy(ROUTER, WORKFLOWS_DIR / "marker-router.yaml", env=router_env(CATALOG, pipeline.config))
+    pipeline.env.deploy(
+        ROUTER, WORKFLOWS_DIR / "marker-router.yaml", env=router_env(CATALOG, pipeline.config)
+    )
 
 
 def seed_scenes(pipeline: Pipeline, markers: dict[str, float]) -> None:

@@ -14,7 +14,15 @@ from components.catalog import load_catalog
 from components.config import ReconcilerConfig
 from components.reconciler import ReconcilerError, reconciler_stages
 from tools.pipeline_world import PROD, Pipeline, metrics
-from tools.reconciler_world import RECONCILER, ROUTER, STALLED_DAYS, deploy_router, reconcile, record, seed_scenes
+from tools.reconciler_world import (
+    RECONCILER,
+    ROUTER,
+    STALLED_DAYS,
+    deploy_router,
+    reconcile,
+    record,
+    seed_scenes,
+)
 
 MARKER = "scenes/s1/assets/.assets_ready"
 JOB = "regen3d-adapter-job"
@@ -122,7 +130,9 @@ def test_a_stage_threshold_from_config_applies(world: Pipeline) -> None:
     seed_scenes(world, {MARKER: 2 / 24})  # 2 h old: fresh by default (12 h)
     world.job_writes(JOB, OUTPUT)
     assert reconcile(world).result["redriven"] == 0
-    config = dataclasses.replace(world.config, reconciler=ReconcilerConfig(stall_minutes={".assets_ready": 60}))
+    config = dataclasses.replace(
+        world.config, reconciler=ReconcilerConfig(stall_minutes={".assets_ready": 60})
+    )
     stages = reconciler_stages(load_catalog(), config)
     assert stages["stages"]["assets/.assets_ready"]["stall_seconds"] == 3600
     from components.env import workflow_env

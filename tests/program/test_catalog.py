@@ -42,13 +42,18 @@ SEED_SCHEDULES = {
     "retention-cleanup": ("retention-cleanup-daily", "retention"),
     "scene-generation-pipeline": ("scene-generation-daily", "sceneGeneration"),
 }
+# Added by issue #13 (not in the seed): the reconciler of stalled scenes.
+ADDED_SCHEDULES = {"scene-reconciler": ("scene-reconciler", "reconciler")}
 SEED_MANUAL = {"scene-batch", "upsell-features-pipeline"}
 
 
-def test_catalog_has_the_18_workflows_of_the_seed_with_their_files() -> None:
+def test_catalog_has_the_18_workflows_of_the_seed_and_the_reconciler_with_their_files() -> None:
     names = set(CATALOG.workflows)
-    assert len(names) == 18
-    assert names == set(SEED_MARKERS) | set(SEED_EVENTS) | set(SEED_SCHEDULES) | SEED_MANUAL
+    assert len(names) == 19
+    assert (
+        names
+        == set(SEED_MARKERS) | set(SEED_EVENTS) | set(SEED_SCHEDULES) | set(ADDED_SCHEDULES) | SEED_MANUAL
+    )
     for spec in CATALOG.workflows.values():
         assert spec.path == WORKFLOWS_DIR / f"{spec.name}.yaml"
         assert spec.path.is_file()
@@ -61,7 +66,7 @@ def test_trigger_kinds_and_markers_are_the_seeds() -> None:
     schedules = {
         s.name: (s.trigger.scheduler_job, s.trigger.settings) for s in CATALOG.by_trigger("schedule")
     }
-    assert schedules == SEED_SCHEDULES
+    assert schedules == {**SEED_SCHEDULES, **ADDED_SCHEDULES}
     assert {s.name for s in CATALOG.by_trigger("manual")} == SEED_MANUAL
 
 

@@ -257,4 +257,6 @@ def test_the_reconciler_stall_default_agrees_and_outlives_every_lease() -> None:
     )
     longest = max(_policy()["leases"].values())
     assert stall > longest, f"a stall threshold of {stall} s would re-drive under a {longest} s lease"
-    assert f"by default {stall} s" in _flat(POLICY_DOC.read_text()), f"{POLICY_DOC.name} does not state {stall} s"
+    assert f"by default {stall} s" in _flat(POLICY_DOC.read_text()), (
+        f"{POLICY_DOC.name} does not state {stall} s"
+    )

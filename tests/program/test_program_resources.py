@@ -76,11 +76,12 @@ def test_resource_counts_by_type(run: Evaluation, stack: str) -> None:
     """Every type is registered exactly as often as the catalog and config imply."""
     expected = {k: v for k, v in expected_counts(stack).items() if v}
     assert run.counts() == expected
-    # The seed's shape, spelled out: 18 workflows + the router, one bucket trigger.
-    assert run.counts()[PIPELINE_WORKFLOW] == 18
-    assert run.counts()[WORKFLOW] == 19
+    # The seed's shape, spelled out: 18 workflows + the reconciler + the router, one bucket
+    # trigger, the seed's 3 Scheduler jobs + the reconciler's.
+    assert run.counts()[PIPELINE_WORKFLOW] == 19
+    assert run.counts()[WORKFLOW] == 20
     assert run.counts()["gcp:eventarc/trigger:Trigger"] == 1
-    assert run.counts()["gcp:cloudscheduler/job:Job"] == 3
+    assert run.counts()["gcp:cloudscheduler/job:Job"] == 4
 
 
 def test_every_custom_resource_is_parented_to_a_component(run: Evaluation) -> None:
@@ -94,7 +95,7 @@ def test_every_custom_resource_is_parented_to_a_component(run: Evaluation) -> No
 def test_each_workflow_component_owns_its_account_workflow_and_grants(run: Evaluation) -> None:
     """A PipelineWorkflow holds exactly one account and one workflow, named after it."""
     components = run.of_type(PIPELINE_WORKFLOW)
-    assert len(components) == 18
+    assert len(components) == 19
     for component in components:
         children = [r for r in run.resources if r.parent == component.urn]
         types = [r.type for r in children]

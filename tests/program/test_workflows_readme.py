@@ -89,7 +89,7 @@ def _row_mismatches(spec: WorkflowSpec, source: str, detail: str, all_markers: s
 
 def test_readme_trigger_table_and_catalog_agree() -> None:
     readme = README.read_text()
-    assert len(trigger_table(readme)) == 18
+    assert len(trigger_table(readme)) == 19
     assert table_mismatches(readme, CATALOG) == []
 
 
