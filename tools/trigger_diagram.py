@@ -51,6 +51,8 @@ def mermaid(catalog: Catalog) -> str:
             nodes.setdefault(event_id, f'{event_id}{{{{"{event_type}"}}}}')
             edges.append(f"  {workflow} --> {event_id}")
         for target in spec.starts_workflows:
+            # A target outside the catalog (the marker router, deployed by the program).
+            nodes.setdefault(_node_id("wf", target), f'{_node_id("wf", target)}["{target}"]')
             edges.append(f"  {workflow} -. starts .-> {_node_id('wf', target)}")
     lines = ["flowchart LR", *(f"  {text}" for text in nodes.values()), *edges]
     lines.append("  classDef experimental stroke-dasharray: 5 5")

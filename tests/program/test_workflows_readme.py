@@ -233,6 +233,6 @@ def test_readme_documents_every_env_var_the_program_sets_and_no_other() -> None:
     documented = set(re.findall(r"^\| `([A-Z0-9_]+)` \|", section, flags=re.MULTILINE))
     catalog_env = {name for spec in CATALOG.workflows.values() for name in spec.env}
     program_env = set(load_stack("staging").env_values()) | set(file_env_values())
-    program_env |= {"TRIGGER_MARKERS", "MARKER_ROUTES"}
+    program_env |= {"TRIGGER_MARKERS", "MARKER_ROUTES", "RECONCILER_STAGES"}
     assert catalog_env <= program_env
     assert documented == program_env
