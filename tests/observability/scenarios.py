@@ -17,6 +17,7 @@ from typing import Any
 
 from tools.geniesim_world import seed_export_scene
 from tools.pipeline_world import Pipeline
+from tools.reconciler_world import STALLED_DAYS, deploy_router, reconcile, seed_scenes
 from workflow_runtime.engine import ExecutionResult
 
 DRIVER = Path(__file__).with_name("bp_metric_driver.yaml")
@@ -67,3 +68,19 @@ def run_pipeline_scenarios(pipeline: Pipeline) -> None:
     # A completed Genie Sim job that took 15000 s against the 14400 s SLA.
     event = seed_export_scene(pipeline.env, "sla", "job_sla", job_metrics={"duration_seconds": 15000})
     pipeline.run("genie-sim-export-pipeline", event)
+    _reconciler(pipeline)
+
+
+def _reconciler(pipeline: Pipeline) -> None:
+    """A stalled scene whose router start keeps being refused: re-drive attempts that fail
+    until the limit, then `exhausted`; a second scene re-driven for real."""
+    deploy_router(pipeline)
+    seed_scenes(pipeline, {"scenes/stalled/assets/.assets_ready": STALLED_DAYS})
+    limit = pipeline.config.reconciler.max_redrives
+    # Each refused start: 6 tries of the reconciler's retry x 6 of the connector's.
+    pipeline.env.executions.refuse_next(429, times=36 * limit)
+    for _ in range(limit + 1):
+        reconcile(pipeline)
+    seed_scenes(pipeline, {"scenes/healed/assets/.assets_ready": STALLED_DAYS})
+    pipeline.job_writes("regen3d-adapter-job", {"scenes/healed/assets/.regen3d_complete": {}})
+    reconcile(pipeline)

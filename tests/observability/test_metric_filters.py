@@ -49,6 +49,7 @@ INTENDED: dict[str, Intended] = {
     "blueprint_job_retry_exhausted_total": lambda p: p.get("bp_metric") == "job_retry_exhausted",
     "blueprint_job_failure_events": lambda p: _completed(p) and p.get("status") == "FAILED",
     "blueprint_geniesim_sla_violations": lambda p: p.get("bp_metric") == "geniesim_sla_violation",
+    "blueprint_scene_redrives_total": lambda p: p.get("bp_metric") == "reconciler_redrive",
     "quality-gate-failures": lambda p: (
         _completed(p) and p.get("job") == "quality-gate-job" and p.get("status") == "FAILED"
     ),
@@ -118,7 +119,19 @@ def test_entries_are_what_the_runtime_logged(entries: list[dict[str, Any]]) -> N
         for e in bp_metric_entries(entries)
         if e["resource"]["labels"]["workflow_id"] != "bp_metric_driver"
     }
-    assert by_bodies == {"job_invocation", "job_retry_exhausted", "geniesim_sla_violation"}
+    assert by_bodies == {
+        "job_invocation",
+        "job_retry_exhausted",
+        "geniesim_sla_violation",
+        "reconciler_redrive",
+        "reconciler_run",
+    }
+    redrives = {
+        e["jsonPayload"]["event"]
+        for e in bp_metric_entries(entries)
+        if e["jsonPayload"]["bp_metric"] == "reconciler_redrive"
+    }
+    assert redrives == {"redriven", "failed", "exhausted"}
     assert set(DRIVEN).isdisjoint(by_bodies), "a body logs it now: drop it from scenarios.DRIVEN"
     workflows = {
         e["jsonPayload"]["workflow"] for e in bp_metric_entries(entries) if e["jsonPayload"].get("job")
