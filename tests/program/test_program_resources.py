@@ -14,6 +14,7 @@ from components.env import file_env_values
 from components.log_metrics import LOG_METRICS
 from components.observability import REQUIRED_APIS as OBSERVABILITY_APIS
 from components.project import required_apis
+from components.reconciler import reconciler_env_value
 from components.sources import workflow_source
 from components.stack_files import load_stack
 from tests.program.resource_types import (
@@ -131,6 +132,7 @@ def test_env_vars_are_the_catalog_names_mapped_through_config(run: Evaluation, s
     the marker guard."""
     config = load_stack(stack)
     values = {**config.env_values(), **file_env_values()}
+    values["RECONCILER_STAGES"] = reconciler_env_value(load_catalog(), config)
     for name, spec in load_catalog().workflows.items():
         env = run.named(name).inputs["userEnvVars"]
         expected = {key: values[key] for key in spec.env}

@@ -95,6 +95,7 @@ def test_scheduler_jobs_start_their_workflows(run: Evaluation, stack: str) -> No
         "genie-sim-import-poller",
         "retention-cleanup-daily",
         "scene-generation-daily",
+        "scene-reconciler",
     ]
     for spec in specs:
         (job,) = owned_by(run, JOB, spec.name)
