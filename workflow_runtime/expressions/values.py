@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeGuard
 
 from workflow_runtime.errors import WorkflowError, make_error
 
@@ -46,12 +46,12 @@ def type_name(value: Any) -> str:
     raise TypeError(f"not a Workflows value: {type(value).__name__}")
 
 
-def is_int(value: Any) -> bool:
+def is_int(value: Any) -> TypeGuard[int]:
     """True for a Workflows int (a Python int that is not a bool)."""
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def is_number(value: Any) -> bool:
+def is_number(value: Any) -> TypeGuard[int | float]:
     """True for a Workflows int or double."""
     return is_int(value) or isinstance(value, float)
 
@@ -77,10 +77,20 @@ def copy_value(value: Any) -> Any:
     leave `a` unchanged. Faster than copy.deepcopy for these plain structures.
     """
     if isinstance(value, list):
-        return [copy_value(item) for item in value]
+        return copy_list(value)
     if isinstance(value, dict):
-        return {key: copy_value(item) for key, item in value.items()}
+        return copy_map(value)
     return value
+
+
+def copy_map(value: dict[str, Any]) -> dict[str, Any]:
+    """copy_value for a map: a plain dict (never a subclass such as the loader's LineDict)."""
+    return {key: copy_value(item) for key, item in value.items()}
+
+
+def copy_list(value: list[Any]) -> list[Any]:
+    """copy_value for a list: a plain list."""
+    return [copy_value(item) for item in value]
 
 
 def values_equal(left: Any, right: Any) -> bool:
