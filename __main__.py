@@ -1,25 +1,33 @@
 """The Pulumi program: stack config -> catalog -> platform, workflows, router -> outputs.
 
-Every limit (config values, env vars, bucket trigger count) is checked before the first
-resource is registered, so an invalid stack fails `pulumi preview` with nothing created.
+Every limit (config values, env vars, bucket trigger count, Cloud Run job regions, event
+destinations) is checked before the first resource is registered, so an invalid stack
+fails `pulumi preview` with nothing created.
 """
 
 import pulumi
 
 from components.catalog import WORKFLOWS_DIR, load_catalog
 from components.config import read_stack_config
+from components.event_routes import create_external_routes, validate_event_routes
 from components.pipeline_workflow import PipelineWorkflow
 from components.project import ProjectPlatform, required_apis
+from components.publish_check import check_publishers
 from components.routing import MarkerRouter, validate_routing
+from components.run_grants import validate_job_regions
 from components.sources import workflow_source
 
 config = read_stack_config()
 catalog = load_catalog()
 validate_routing(catalog, config)
+validate_job_regions(catalog, config)
+validate_event_routes(catalog, config)
 sources = {name: workflow_source(spec.path) for name, spec in catalog.workflows.items()}
 router_source = workflow_source(WORKFLOWS_DIR / "marker-router.yaml")
+check_publishers({**sources, "marker-router": router_source})
 
 platform = ProjectPlatform("platform", config, required_apis(catalog))
+create_external_routes(config, platform)
 
 workflows = {
     name: PipelineWorkflow(spec, config, platform, sources[name]) for name, spec in catalog.workflows.items()

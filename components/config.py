@@ -96,6 +96,22 @@ class RetentionConfig:
 
 
 @dataclass(frozen=True)
+class EventBusConfig:
+    """The Eventarc Advanced bus: its region, who may publish to it, and where events go.
+
+    `region` defaults to `gcp:region` and must be an Eventarc Advanced region
+    (config_checks.EVENTARC_ADVANCED_REGIONS). `publishers` are IAM principals outside the
+    program (the Genie Sim GPU job's account, operators) that get Message Bus User.
+    `destinations` maps an event type no catalog workflow consumes to the full id of the
+    workflow (`projects/P/locations/L/workflows/W`) an enrollment delivers it to.
+    """
+
+    region: str = ""
+    publishers: tuple[str, ...] = ()
+    destinations: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class StackConfig:
     """Everything tunable about one stack, validated."""
 
@@ -118,6 +134,10 @@ class StackConfig:
     labels: Mapping[str, str] = field(default_factory=dict)
     deletion_protection: bool = True
     call_log_level: CallLogLevel = "LOG_ERRORS_ONLY"
+    # Cloud Run job -> the regions it is deployed in, where set in stack config; jobs not
+    # listed default to the regions their workflows run them in (components/run_grants.py).
+    job_regions: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    events: EventBusConfig = field(default_factory=EventBusConfig)
 
     def schedule(self, settings: str) -> ScheduleConfig:
         """The schedule named by a catalog trigger's `settings` key."""
@@ -130,7 +150,19 @@ class StackConfig:
     @property
     def event_bus(self) -> str:
         """Full name of the stack's Eventarc Advanced message bus."""
-        return f"projects/{self.project}/locations/{self.region}/messageBuses/{EVENT_BUS_ID}"
+        return f"projects/{self.project}/locations/{self.event_bus_region}/messageBuses/{EVENT_BUS_ID}"
+
+    @property
+    def deletion_policy(self) -> str:
+        """pulumi-gcp's `deletion_policy` input: PREVENT when deletion protection is on, so
+        `pulumi destroy`/`up` fails instead of deleting (a recreated service account gets a
+        new unique id and loses its bindings); DELETE keeps staging easy to tear down."""
+        return "PREVENT" if self.deletion_protection else "DELETE"
+
+    @property
+    def event_bus_region(self) -> str:
+        """Where the bus, its enrollments and pipelines live (`eventBus.region` or `gcp:region`)."""
+        return self.events.region or self.region
 
     def env_values(self) -> dict[str, str]:
         """Every user_env_vars name the catalog may ask for, with its value for this stack."""
@@ -191,6 +223,9 @@ _SECTIONS: dict[str, tuple[str, ...]] = {
     "retention": ("schedule", "timeZone", "enabled", "days", "dryRun"),
     "sceneGeneration": ("schedule", "timeZone", "enabled"),
     "labels": (),  # free-form keys, checked as label keys
+    # Least privilege and the event bus (issue #10).
+    "jobRegions": (),  # free-form keys: Cloud Run job names
+    "eventBus": ("region", "publishers", "destinations"),
 }
 _SCALARS: tuple[str, ...] = (
     "environment",
@@ -287,6 +322,8 @@ def load_stack_config(raw: Mapping[str, Any], *, project: str | None, region: st
         labels=_labels(r, raw.get("labels")),
         deletion_protection=protection,
         call_log_level=r.choice(raw, "callLogLevel", "LOG_ERRORS_ONLY", CALL_LOG_LEVELS),
+        job_regions=_job_regions(r, raw.get("jobRegions")),
+        events=_event_bus(r, r.section(raw, "eventBus"), gcp_region),
     )
     if r.problems:
         raise ConfigError(r.problems)
@@ -397,6 +434,70 @@ def _labels(r: _Reader, raw: Any) -> dict[str, str]:
             shown=f"{len(raw)} labels",
         )
     return labels
+
+
+# --- Least privilege and the event bus (issue #10) ---------------------------------------
+
+_WORKFLOW_RESOURCE = re.compile(
+    r"^projects/[a-z][a-z0-9-]{4,28}[a-z0-9]/locations/[a-z0-9-]+/workflows/[A-Za-z][-_A-Za-z0-9]{0,63}$"
+)
+_JOB = re.compile(r"^[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?$")
+
+
+def _job_regions(r: _Reader, raw: Any) -> dict[str, tuple[str, ...]]:
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        r.problem("jobRegions", raw, "a map of Cloud Run job name -> list of regions it is deployed in")
+        return {}
+    regions: dict[str, tuple[str, ...]] = {}
+    for job, value in raw.items():
+        where = f"jobRegions.{job}"
+        if not _JOB.match(str(job)):
+            r.problem(where, job, "a Cloud Run job name (lowercase letters, digits, hyphens)")
+            continue
+        if not isinstance(value, list) or not value:
+            r.problem(where, value, "a non-empty list of regions, e.g. [us-central1, us-east1]")
+            continue
+        listed = r.text_list({job: value}, job, checks.check_region, path="jobRegions")
+        if len(set(listed)) != len(listed):
+            r.problem(where, value, "each region once")
+        elif len(listed) == len(value):
+            regions[str(job)] = listed
+    return regions
+
+
+def _event_bus(r: _Reader, section: Mapping[str, Any], gcp_region: str) -> EventBusConfig:
+    region = r.text(section, "region", "", checks.check_region, path="eventBus")
+    effective = region or gcp_region
+    if effective and checks.check_region(effective) is None:
+        reason = checks.check_eventarc_advanced_region(effective)
+        if reason:
+            key = "eventBus.region" if region else "gcp:region"
+            hint = "" if region else " (or set eventBus.region to one: the bus may live elsewhere)"
+            r.problem(key, effective, reason + hint)
+    publishers = r.text_list(section, "publishers", checks.check_principal, path="eventBus")
+    return EventBusConfig(
+        region=region,
+        publishers=publishers,
+        destinations=_destinations(r, section.get("destinations")),
+    )
+
+
+def _destinations(r: _Reader, raw: Any) -> dict[str, str]:
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        r.problem("eventBus.destinations", raw, "a map of event type -> workflow id")
+        return {}
+    good: dict[str, str] = {}
+    for event_type, workflow in raw.items():
+        where = f"eventBus.destinations.{event_type}"
+        if not isinstance(workflow, str) or not _WORKFLOW_RESOURCE.match(workflow):
+            r.problem(where, workflow, "a workflow id: projects/PROJECT/locations/REGION/workflows/NAME")
+        else:
+            good[str(event_type)] = workflow
+    return good
 
 
 def _check_rollback_marker(template: str) -> str | None:

@@ -74,6 +74,46 @@ def check_region(name: str) -> str | None:
     return "a region name such as us-central1 or europe-west4 (lowercase, ending in a digit)"
 
 
+# Regions where Eventarc Advanced (message buses, enrollments, pipelines) is available, as
+# listed by Google's "Eventarc locations" page (cloud.google.com/eventarc/docs/locations,
+# section "Eventarc Advanced"). The copy of the page we could read lists these eight and is
+# cut after us-east4; a region Google adds later is added here with the page, not guessed.
+EVENTARC_ADVANCED_REGIONS: tuple[str, ...] = (
+    "asia-south1",
+    "asia-southeast1",
+    "australia-southeast1",
+    "europe-north1",
+    "europe-west1",
+    "europe-west3",
+    "us-central1",
+    "us-east4",
+)
+
+
+def check_eventarc_advanced_region(name: str) -> str | None:
+    """A region where Eventarc Advanced runs (the bus, its enrollments and pipelines)."""
+    if name in EVENTARC_ADVANCED_REGIONS:
+        return None
+    return (
+        "a region where Eventarc Advanced is available (cloud.google.com/eventarc/docs/locations): "
+        + ", ".join(EVENTARC_ADVANCED_REGIONS)
+    )
+
+
+# A principal as IAM spells it in a binding (cloud.google.com/iam/docs/principal-identifiers).
+_PRINCIPAL = re.compile(r"^(user|serviceAccount|group|domain):[^\s:]+$|^principal(Set)?://\S+$")
+
+
+def check_principal(item: str) -> str | None:
+    """An IAM principal identifier such as `serviceAccount:NAME@PROJECT.iam.gserviceaccount.com`."""
+    if _PRINCIPAL.match(item):
+        return None
+    return (
+        "IAM principals such as serviceAccount:NAME@PROJECT.iam.gserviceaccount.com, "
+        "user:EMAIL or group:EMAIL"
+    )
+
+
 def check_bucket_location(name: str) -> str | None:
     """Where the bucket lives: a region, a multi-region (us, eu, asia) or a dual-region."""
     if name in BUCKET_MULTI_REGIONS or _REGION.match(name):

@@ -33,6 +33,7 @@ _HASH_LEN = 4
 ROUTER_WORKFLOW = "marker-router"
 ROUTER_TRIGGER = "gcs-marker-router"
 EVENTARC_INVOKER_ACCOUNT = "eventarc-invoker"
+PIPELINE_INVOKER_ACCOUNT = "pipeline-invoker"
 SCHEDULER_INVOKER_ACCOUNT = "scheduler-invoker"
 MANAGED_BY = "pulumi"
 
@@ -91,6 +92,11 @@ def pipeline_id(workflow: str) -> str:
 def scheduler_job_name(job: str) -> str:
     """A Cloud Scheduler job name, kept as the catalog (the original) spells it."""
     return check_id("Cloud Scheduler job name", job, SCHEDULER_JOB)
+
+
+def principal_slug(principal: str) -> str:
+    """A resource-name-safe form of an IAM principal (`user:a@b.c` -> `user-a-b-c`)."""
+    return re.sub(r"[^A-Za-z0-9]+", "-", principal).strip("-").lower()
 
 
 def workflow_id(name: str) -> str:

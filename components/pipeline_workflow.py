@@ -37,9 +37,12 @@ class PipelineWorkflow(pulumi.ComponentResource):
     ) -> None:
         """Register the workflow's resources; env limits are checked before any of them."""
         env = workflow_env(spec, config)
-        grants = iam.workflow_grants(spec)
+        grants = iam.workflow_grants(spec, config)
         super().__init__("blueprint:workflows:PipelineWorkflow", spec.name, None, opts)
-        child = pulumi.ResourceOptions(parent=self, depends_on=platform.api_resources)
+        # Grants name the platform's custom roles, so they wait for them.
+        child = pulumi.ResourceOptions(
+            parent=self, depends_on=[*platform.api_resources, *platform.custom_roles]
+        )
 
         deployed = deploy_workflow(spec.name, spec.description, source, env, grants, config, child)
         self.trigger = self._trigger(spec, config, platform, deployed.workflow, child, deployed.after_iam)

@@ -1,8 +1,10 @@
 """ProjectPlatform: the project plumbing every trigger needs, created once per stack.
 
 APIs, the Eventarc service agent and its grant, Pub/Sub publishing for the Cloud Storage
-service agent (direct Cloud Storage events), the Eventarc Advanced bus, and two invoker
-identities: one that Eventarc triggers and pipelines act as, one for Cloud Scheduler.
+service agent (direct Cloud Storage events), the custom roles of components/iam.py, the
+Eventarc Advanced bus with Message Bus User for the stack's outside publishers, and three
+invoker identities: the Cloud Storage trigger's (receives events, starts workflows), the
+Eventarc Advanced pipelines' OAuth identity (starts workflows only) and Cloud Scheduler's.
 Triggers depend on `gcs_trigger_deps` / `event_deps` / `scheduler_deps` so they are created
 only after the IAM they need (a fresh project otherwise fails its first trigger while the
 Eventarc agent is provisioned: pulumi/pulumi-gcp#1290).
@@ -131,18 +133,45 @@ class ProjectPlatform(pulumi.ComponentResource):
             opts=child,
         )
 
+        # Defined once per project; granted on jobs and the project by the workflows.
+        self.custom_roles: list[pulumi.Resource] = [
+            gcp.projects.IAMCustomRole(
+                f"role-{role.role_id}",
+                project=project,
+                role_id=role.role_id,
+                title=role.title,
+                description=role.description,
+                permissions=sorted(role.permissions),
+                stage="GA",
+                deletion_policy=config.deletion_policy,
+                opts=after_apis,
+            )
+            for role in iam.CUSTOM_ROLES
+        ]
+
         self.message_bus = gcp.eventarc.MessageBus(
             "event-bus",
             project=project,
-            location=config.region,
+            location=config.event_bus_region,
             message_bus_id=EVENT_BUS_ID,
             labels=naming.check_labels({**config.labels, "managed-by": naming.MANAGED_BY}),
+            deletion_policy=config.deletion_policy,
             opts=after_apis,
         )
+        publisher_grants = [
+            gcp.projects.IAMMember(
+                f"event-bus-publisher-{naming.principal_slug(principal)}",
+                project=project,
+                role=iam.BUS_PUBLISHER,
+                member=principal,
+                opts=child,
+            )
+            for principal in config.events.publishers
+        ]
 
         eventarc_invoker, eventarc_grants = _invoker(
             naming.EVENTARC_INVOKER_ACCOUNT,
-            "Eventarc triggers and pipelines into workflows",
+            "Eventarc Cloud Storage triggers into workflows",
             [
                 iam.Grant(iam.EVENT_RECEIVER, "project", "receives Eventarc events"),
                 iam.Grant(iam.WORKFLOWS_INVOKER, "project", "starts the destination workflows"),
@@ -150,11 +179,19 @@ class ProjectPlatform(pulumi.ComponentResource):
             config,
             after_apis,
         )
-        # Pipelines authenticate to the Workflows API with an OAuth token of the invoker;
-        # the Eventarc agent mints it, on this one account only.
+        # Eventarc Advanced pipelines call the Workflows API with an OAuth token: their
+        # identity only starts workflows, it receives nothing from Eventarc itself.
+        pipeline_invoker, pipeline_grants = _invoker(
+            naming.PIPELINE_INVOKER_ACCOUNT,
+            "Eventarc Advanced pipelines into workflows",
+            [iam.Grant(iam.WORKFLOWS_INVOKER, "project", "starts the destination workflows")],
+            config,
+            after_apis,
+        )
+        # The Eventarc agent mints the pipelines' OAuth token, on this one account only.
         token_grant = gcp.serviceaccount.IAMMember(
             "eventarc-agent-tokenCreator",
-            service_account_id=eventarc_invoker.name,
+            service_account_id=pipeline_invoker.name,
             role=TOKEN_CREATOR,
             member=eventarc_agent_member,
             opts=child,
@@ -169,19 +206,22 @@ class ProjectPlatform(pulumi.ComponentResource):
         )
 
         self.eventarc_invoker_email: pulumi.Output[str] = eventarc_invoker.email
+        self.pipeline_invoker_email: pulumi.Output[str] = pipeline_invoker.email
         self.scheduler_invoker_email: pulumi.Output[str] = scheduler_invoker.email
         self.gcs_trigger_deps: list[pulumi.Resource] = [*api_list, agent_grant, gcs_grant, *eventarc_grants]
         self.event_deps: list[pulumi.Resource] = [
             *api_list,
             agent_grant,
-            *eventarc_grants,
+            *pipeline_grants,
             token_grant,
             self.message_bus,
+            *publisher_grants,
         ]
         self.scheduler_deps: list[pulumi.Resource] = [*api_list, *scheduler_grants]
         self.register_outputs(
             {
                 "eventarcInvoker": self.eventarc_invoker_email,
+                "pipelineInvoker": self.pipeline_invoker_email,
                 "schedulerInvoker": self.scheduler_invoker_email,
                 "messageBus": self.message_bus.id,
             }
@@ -197,6 +237,11 @@ def _invoker(
 ) -> tuple[gcp.serviceaccount.Account, list[pulumi.CustomResource]]:
     """A service account that triggers act as, with its grants (named after the account)."""
     account = gcp.serviceaccount.Account(
-        account_id, project=config.project, account_id=account_id, display_name=display_name, opts=opts
+        account_id,
+        project=config.project,
+        account_id=account_id,
+        display_name=display_name,
+        deletion_policy=config.deletion_policy,
+        opts=opts,
     )
     return account, iam.create_grants(account_id, grants, account.email, config, opts)

@@ -87,37 +87,60 @@ def event_trigger(
         opts, pulumi.ResourceOptions(depends_on=[*platform.event_deps, *depends_on])
     )
     labels = naming.check_labels({**config.labels, "workflow": spec.name, "managed-by": naming.MANAGED_BY})
+    return event_route(spec.name, event_type, workflow_id, labels, config, platform, after)
+
+
+def event_route(
+    destination: str,
+    event_type: str,
+    workflow_id: pulumi.Input[str],
+    labels: dict[str, str],
+    config: StackConfig,
+    platform: ProjectPlatform,
+    opts: pulumi.ResourceOptions,
+) -> tuple[gcp.eventarc.Pipeline, gcp.eventarc.Enrollment]:
+    """The pipeline delivering `event_type` to a workflow, and its enrollment on the bus.
+
+    `destination` names both (`to-<destination>`): a catalog workflow's name, or the
+    workflow name of an `eventBus.destinations` entry.
+    """
     pipeline = gcp.eventarc.Pipeline(
-        f"{spec.name}-pipeline",
+        f"{destination}-pipeline",
         project=config.project,
-        location=config.region,
-        pipeline_id=naming.pipeline_id(spec.name),
+        location=config.event_bus_region,
+        pipeline_id=naming.pipeline_id(destination),
         destinations=[
             {
                 "workflow": workflow_id,
-                # Workflows is a Google API: an OAuth token of the invoker, which holds
-                # roles/workflows.invoker (the Eventarc agent may mint it, see project.py).
+                # Workflows is a Google API: an OAuth token of the pipeline invoker, which
+                # holds roles/workflows.invoker (the Eventarc agent mints it, see project.py).
                 "authentication_config": {
                     "oauth_token": {
-                        "service_account": platform.eventarc_invoker_email,
+                        "service_account": platform.pipeline_invoker_email,
                         "scope": CLOUD_PLATFORM_SCOPE,
                     }
                 },
             }
         ],
+        # The workflow receives `data` as JSON whatever content type a publisher declares
+        # ("inputPayloadFormat": the format the pipeline reads message data in; pulumi-gcp
+        # 10.2.0 `PipelineInputPayloadFormat.json`).
+        input_payload_format={"json": {}},
         labels=labels,
-        opts=after,
+        deletion_policy=config.deletion_policy,
+        opts=opts,
     )
     enrollment = gcp.eventarc.Enrollment(
-        f"{spec.name}-enrollment",
+        f"{destination}-enrollment",
         project=config.project,
-        location=config.region,
+        location=config.event_bus_region,
         enrollment_id=naming.enrollment_id(event_type),
         message_bus=platform.message_bus.id,
         cel_match=f"message.type == '{event_type}'",
         destination=pipeline.id,
         labels=labels,
-        opts=after,
+        deletion_policy=config.deletion_policy,
+        opts=opts,
     )
     return pipeline, enrollment
 
@@ -156,6 +179,7 @@ def scheduler_job(
         paused=not schedule.enabled,
         attempt_deadline=SCHEDULER_ATTEMPT_DEADLINE,
         retry_config=SCHEDULER_RETRY,
+        deletion_policy=config.deletion_policy,
         http_target={
             "http_method": "POST",
             "uri": pulumi.Output.concat(EXECUTIONS_API, "/", workflow_id, "/executions"),

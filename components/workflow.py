@@ -58,6 +58,7 @@ def deploy_workflow(
         account_id=naming.service_account_id(name),
         display_name=f"Workflow {name}",
         description=description[:256],
+        deletion_policy=config.deletion_policy,
         opts=opts,
     )
     grant_resources = iam.create_grants(name, grants, account.email, config, opts)

@@ -35,6 +35,7 @@ PROGRAM = ROOT / "__main__.py"
 PROJECT_NUMBER = "123456789012"
 GCS_AGENT_INVOKE = "gcp:storage/getProjectServiceAccount:getProjectServiceAccount"
 GET_BUCKET_INVOKE = "gcp:storage/getBucket:getBucket"
+GET_JOB_INVOKE = "gcp:cloudrunv2/getJob:getJob"
 
 
 @dataclass(frozen=True)
@@ -111,9 +112,11 @@ class ProgramFailed(Exception):
 class ProgramMocks(pulumi.runtime.Mocks):
     """Answers resource registrations and invokes with realistic computed outputs."""
 
-    def __init__(self, bucket_location: str) -> None:
-        """`bucket_location` is where the data bucket really is (GCS answers in upper case)."""
+    def __init__(self, bucket_location: str, missing_jobs: frozenset[tuple[str, str]] = frozenset()) -> None:
+        """`bucket_location` is where the data bucket really is (GCS answers in upper case);
+        `missing_jobs` are the (job, region) pairs Cloud Run does not have."""
         self.bucket_location = bucket_location.upper()
+        self.missing_jobs = missing_jobs
         self.invokes: list[str] = []
         self.registered: dict[tuple[str, str], tuple[str, dict[str, Any], dict[str, Any]]] = {}
 
@@ -138,6 +141,14 @@ class ProgramMocks(pulumi.runtime.Mocks):
             return answer, []
         if args.token == GET_BUCKET_INVOKE:
             return {"name": args.args.get("name"), "location": self.bucket_location}, []
+        if args.token == GET_JOB_INVOKE:
+            job, region, project = (args.args.get(key) for key in ("name", "location", "project"))
+            if (job, region) in self.missing_jobs:
+                # The provider's data source fails the invoke for an absent job (an error
+                # the program sees as an exception from the invoke, like a real preview).
+                return {}, [("name", f"projects/{project}/locations/{region}/jobs/{job} not found")]
+            uid = hashlib.sha256(f"{project}/{region}/{job}".encode()).hexdigest()[:16]
+            return {"name": job, "location": region, "project": project, "uid": uid}, []
         raise NotImplementedError(f"the mock engine does not answer invoke {args.token}")
 
 
@@ -153,6 +164,9 @@ def _computed(type_: str, name: str, inputs: Mapping[str, Any]) -> tuple[str, di
         digest = hashlib.sha256(str(inputs.get("sourceContents", "")).encode()).hexdigest()
         wf_id = f"projects/{project}/locations/{location}/workflows/{inputs['name']}"
         return wf_id, {"revisionId": f"000001-{digest[:3]}", "state": "ACTIVE"}
+    if type_ == "gcp:projects/iAMCustomRole:IAMCustomRole":
+        full = f"projects/{project}/roles/{inputs['roleId']}"
+        return full, {"name": full, "deleted": False}
     if type_ == "gcp:projects/serviceIdentity:ServiceIdentity":
         agent = str(inputs["service"]).split(".")[0]
         email = f"service-{PROJECT_NUMBER}@gcp-sa-{agent}.iam.gserviceaccount.com"
@@ -215,20 +229,21 @@ def evaluate(
     config: Mapping[str, str] | None = None,
     program: Path = PROGRAM,
     bucket_location: str | None = None,
+    missing_jobs: frozenset[tuple[str, str]] = frozenset(),
 ) -> Evaluation:
     """Run the program for `stack` under mocks; if it raises, raise ProgramFailed.
 
     `config` replaces the stack file's engine config; `overrides` maps config paths
     (`canary.percent`, `eventRouting`, `gcp:region`) to values applied on top.
     `bucket_location` is where the mocked data bucket really is (default: where the
-    config says it is).
+    config says it is); `missing_jobs` are (job, region) pairs absent from Cloud Run.
     """
     namespace = project_name()
     engine = dict(config if config is not None else engine_config(stack))
     for path, value in (overrides or {}).items():
         engine = set_config_path(engine, path, value, namespace)
     declared = engine.get(f"{namespace}:bucketLocation") or engine.get("gcp:region") or "us-central1"
-    mocks = ProgramMocks(bucket_location or declared)
+    mocks = ProgramMocks(bucket_location or declared, missing_jobs)
     monitor = _RecordingMonitor(mocks)
     started = time.perf_counter()
     try:

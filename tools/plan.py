@@ -27,6 +27,11 @@ def summarize(resource: Registered) -> dict[str, Any]:
     if kind == "IAMMember":
         scope = "service account" if "serviceAccountId" in i else f"project {i.get('project')}"
         return {"role": i.get("role"), "on": scope, "member": i.get("member")}
+    if kind == "JobIamMember":
+        on = f"job {i.get('name')} in {i.get('location')}"
+        return {"role": i.get("role"), "on": on, "member": i.get("member")}
+    if kind == "IAMCustomRole":
+        return {"roleId": i.get("roleId"), "permissions": ", ".join(i.get("permissions") or [])}
     if kind == "BucketIAMMember":
         return {"role": i.get("role"), "on": f"bucket {i.get('bucket')}", "member": i.get("member")}
     if kind == "Workflow":

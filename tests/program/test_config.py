@@ -86,7 +86,7 @@ def test_read_stack_config_rejects_unknown_keys_of_the_namespace() -> None:
         'bukcet: got "typo-bucket" (a string); expected a known key; this project takes '
         "environment, bucket, bucketLocation, circuitBreakerThreshold, eventRouting, "
         "deletionProtection, callLogLevel, regions, canary, experimental, firebase, poller, "
-        "retention, sceneGeneration, labels"
+        "retention, sceneGeneration, labels, jobRegions, eventBus"
     ]
 
 
@@ -120,14 +120,17 @@ class _pulumi_config:
 
 
 def test_minimal_config_gets_documented_defaults() -> None:
-    config = _load({"environment": "staging", "bucket": "scenes-bucket"}, region="europe-west4")
+    config = _load({"environment": "staging", "bucket": "scenes-bucket"}, region="europe-west1")
     assert config == StackConfig(
         project="blueprint-test",
-        region="europe-west4",
+        region="europe-west1",
         environment="staging",
         bucket="scenes-bucket",
-        bucket_location="europe-west4",
+        bucket_location="europe-west1",
     )
+    assert config.event_bus_region == "europe-west1"
+    assert config.job_regions == {}
+    assert config.events.publishers == ()
     assert (config.primary_region, config.secondary_region, config.legacy_region) == (
         "us-central1",
         "us-east1",

@@ -34,7 +34,9 @@ def test_text_plan_shows_triggers_env_and_roles() -> None:
     out = plan.render(plan.plan(evaluate_cached("staging")))
     assert "== genie-sim-export-pipeline" in out
     assert "env CANARY_PERCENT=25" in out
-    assert "role: roles/run.jobsExecutorWithOverrides" in out
+    assert "role: projects/blueprint-pipeline-staging/roles/blueprintWorkflowJobRunner" in out
+    assert "on: job genie-sim-export-job in us-east1" in out
+    assert "permissions: run.operations.get" in out
     assert "celMatch: message.type == 'blueprintpipeline.episodes.imported'" in out
     assert "schedule: 0 8 * * *" in out
     assert "Evaluated the full program in" in out

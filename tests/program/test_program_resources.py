@@ -11,11 +11,20 @@ from components.config import ConfigError
 from components.project import required_apis
 from components.sources import workflow_source
 from components.stack_files import load_stack
-from tests.program.resource_types import ACCOUNT, BUCKET_MEMBER, PIPELINE_WORKFLOW, PROJECT_MEMBER, WORKFLOW
+from tests.program.resource_types import (
+    ACCOUNT,
+    BUCKET_MEMBER,
+    CUSTOM_ROLE,
+    JOB_MEMBER,
+    PIPELINE_WORKFLOW,
+    PROJECT_MEMBER,
+    WORKFLOW,
+)
 from tools.mock_engine import Evaluation, ProgramFailed, evaluate
 
-# Platform grants: GCS agent publisher, Eventarc agent, Eventarc invoker x2, scheduler invoker.
-PLATFORM_PROJECT_GRANTS = 5
+# Platform grants: GCS agent publisher, Eventarc agent, Eventarc invoker x2, pipeline invoker,
+# scheduler invoker (plus one per eventBus.publishers principal).
+PLATFORM_PROJECT_GRANTS = 6
 
 
 def expected_counts(stack: str) -> dict[str, int]:
@@ -24,18 +33,19 @@ def expected_counts(stack: str) -> dict[str, int]:
     config = load_stack(stack)
     specs = list(catalog.workflows.values())
     router = 1 if config.event_routing == "router" else 0
-    project_grants = sum(
-        1 for spec in specs for grant in iam.workflow_grants(spec) if grant.scope == "project"
-    )
+    grants = [grant for spec in specs for grant in iam.workflow_grants(spec, config)]
+    project_grants = sum(1 for grant in grants if grant.scope == "project")
     events = len(catalog.by_trigger("event"))
     return {
         PIPELINE_WORKFLOW: len(specs),
         "blueprint:workflows:MarkerRouter": router,
         "blueprint:workflows:ProjectPlatform": 1,
         WORKFLOW: len(specs) + router,
-        ACCOUNT: len(specs) + router + 2,
+        ACCOUNT: len(specs) + router + 3,
         BUCKET_MEMBER: len(specs),
-        PROJECT_MEMBER: project_grants + 2 * router + PLATFORM_PROJECT_GRANTS,
+        PROJECT_MEMBER: project_grants + 2 * router + PLATFORM_PROJECT_GRANTS + len(config.events.publishers),
+        JOB_MEMBER: sum(1 for grant in grants if grant.scope == "job"),
+        CUSTOM_ROLE: len(iam.CUSTOM_ROLES),
         "gcp:serviceaccount/iAMMember:IAMMember": 1,
         "gcp:eventarc/trigger:Trigger": 1,
         "gcp:eventarc/enrollment:Enrollment": events,

@@ -69,7 +69,7 @@ def test_custom_events_go_over_eventarc_advanced(run: Evaluation, stack: str) ->
         "training-pipeline": "blueprintpipeline.episodes.imported",
     }
     assert {s.name: s.trigger.event_type for s in load_catalog().by_trigger("event")} == expected
-    invoker = run.named("eventarc-invoker").outputs["email"]
+    invoker = run.named("pipeline-invoker").outputs["email"]
     for workflow, event_type in expected.items():
         (enrollment,) = owned_by(run, ENROLLMENT, workflow)
         (pipeline,) = owned_by(run, PIPELINE, workflow)
@@ -80,7 +80,10 @@ def test_custom_events_go_over_eventarc_advanced(run: Evaluation, stack: str) ->
         assert destination["workflow"] == run.named(workflow).id
         token = destination["authenticationConfig"]["oauthToken"]
         assert token == {"serviceAccount": invoker, "scope": "https://www.googleapis.com/auth/cloud-platform"}
-        assert pipeline.inputs["location"] == config.region
+        # `data` reaches the workflow as JSON whatever the publisher's content type says.
+        assert pipeline.inputs["inputPayloadFormat"] == {"json": {}}
+        assert pipeline.inputs["location"] == enrollment.inputs["location"] == config.event_bus_region
+        assert bus.inputs["location"] == config.event_bus_region
 
 
 def test_scheduler_jobs_start_their_workflows(run: Evaluation, stack: str) -> None:
@@ -154,7 +157,7 @@ def test_triggers_depend_on_the_iam_they_need(run: Evaluation) -> None:
     assert urns["genie-sim-import-poller-workflows.invoker"] in job.dependencies
     (enrollment,) = owned_by(run, ENROLLMENT, "training-pipeline")
     assert urns["eventarc-agent-tokenCreator"] in enrollment.dependencies
-    assert urns["eventarc-invoker-workflows.invoker"] in enrollment.dependencies
+    assert urns["pipeline-invoker-workflows.invoker"] in enrollment.dependencies
 
 
 def _routed(run: Evaluation) -> set[str]:
