@@ -190,15 +190,21 @@ _ORDERINGS: dict[str, Callable[[Any, Any], bool]] = {
 }
 
 
+# Both bind `compute` (and `op`) as default arguments, not closure cells: these run for
+# every int-int operation, and a local read is the cheaper one.
 def _range_checked(compute: Callable[[int, int], int]) -> Callable[[int, int], int]:
     """`compute`, with its result held to the int64 range."""
-    return lambda a, b: check_int(compute(a, b))
+
+    def checked(a: int, b: int, compute: Callable[[int, int], int] = compute) -> int:
+        return check_int(compute(a, b))
+
+    return checked
 
 
 def _zero_and_range_checked(op: str, compute: Callable[[int, int], int]) -> Callable[[int, int], int]:
     """`compute` for `//` and `%`: a zero divisor raises ZeroDivisionError first."""
 
-    def divide(a: int, b: int) -> int:
+    def divide(a: int, b: int, op: str = op, compute: Callable[[int, int], int] = compute) -> int:
         if b == 0:
             _zero_check(op, b)
         return check_int(compute(a, b))

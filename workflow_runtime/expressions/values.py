@@ -76,21 +76,18 @@ def copy_value(value: Any) -> Any:
     Workflows values behave like values, not references: `b: ${a}` then `b[0]: 1` must
     leave `a` unchanged. Faster than copy.deepcopy for these plain structures.
     """
+    # Inline rather than through copy_map: this runs on every assignment, and the extra
+    # call per container measured ~5% slower.
     if isinstance(value, list):
-        return copy_list(value)
+        return [copy_value(item) for item in value]
     if isinstance(value, dict):
-        return copy_map(value)
+        return {key: copy_value(item) for key, item in value.items()}
     return value
 
 
 def copy_map(value: dict[str, Any]) -> dict[str, Any]:
-    """copy_value for a map: a plain dict (never a subclass such as the loader's LineDict)."""
+    """copy_value for a map, typed as one: a plain dict (never a LineDict)."""
     return {key: copy_value(item) for key, item in value.items()}
-
-
-def copy_list(value: list[Any]) -> list[Any]:
-    """copy_value for a list: a plain list."""
-    return [copy_value(item) for item in value]
 
 
 def values_equal(left: Any, right: Any) -> bool:
