@@ -71,6 +71,19 @@ class FirebaseConfig:
 
 
 @dataclass(frozen=True)
+class GkeConfig:
+    """Where episode generation runs its GPU Job: the original's hard-coded clusters, zones,
+    namespace and image repository, as defaults."""
+
+    primary_cluster: str = "blueprint-cluster"
+    primary_location: str = "us-central1-a"
+    secondary_cluster: str = "blueprint-cluster-secondary"
+    secondary_location: str = "us-east1-b"
+    namespace: str = "blueprint"
+    image_repository: str = "blueprint-jobs"
+
+
+@dataclass(frozen=True)
 class ScheduleConfig:
     """One Cloud Scheduler job: cron, time zone, and whether it runs (else created paused)."""
 
@@ -127,6 +140,7 @@ class StackConfig:
     circuit_breaker_threshold: int = 3
     experimental: ExperimentalConfig = field(default_factory=ExperimentalConfig)
     firebase: FirebaseConfig = field(default_factory=FirebaseConfig)
+    gke: GkeConfig = field(default_factory=GkeConfig)
     poller: ScheduleConfig = field(default_factory=lambda: DEFAULT_POLLER)
     retention: RetentionConfig = field(default_factory=RetentionConfig)
     scene_generation: ScheduleConfig = field(default_factory=lambda: DEFAULT_SCENE_GENERATION)
@@ -188,6 +202,12 @@ class StackConfig:
             "PIPELINE_RETENTION_DAYS": str(self.retention.days),
             "PIPELINE_RETENTION_DRY_RUN": _flag(self.retention.dry_run),
             "EVENT_BUS": self.event_bus,
+            "PRIMARY_GKE_CLUSTER": self.gke.primary_cluster,
+            "PRIMARY_GKE_ZONE": self.gke.primary_location,
+            "SECONDARY_GKE_CLUSTER": self.gke.secondary_cluster,
+            "SECONDARY_GKE_ZONE": self.gke.secondary_location,
+            "GKE_NAMESPACE": self.gke.namespace,
+            "EPISODE_IMAGE_REPOSITORY": self.gke.image_repository,
         }
 
 
@@ -219,6 +239,14 @@ _SECTIONS: dict[str, tuple[str, ...]] = {
     ),
     "experimental": ("dream2flow", "dwm", "shared"),
     "firebase": ("uploads", "storageBucket"),
+    "gke": (
+        "primaryCluster",
+        "primaryLocation",
+        "secondaryCluster",
+        "secondaryLocation",
+        "namespace",
+        "imageRepository",
+    ),
     "poller": ("schedule", "timeZone", "enabled"),
     "retention": ("schedule", "timeZone", "enabled", "days", "dryRun"),
     "sceneGeneration": ("schedule", "timeZone", "enabled"),
@@ -309,6 +337,7 @@ def load_stack_config(raw: Mapping[str, Any], *, project: str | None, region: st
         circuit_breaker_threshold=r.integer(raw, "circuitBreakerThreshold", 3, 1, None, top_level=True),
         experimental=_experimental(r, r.section(raw, "experimental")),
         firebase=firebase,
+        gke=_gke(r, r.section(raw, "gke")),
         poller=_schedule(r, r.section(raw, "poller"), "poller", DEFAULT_POLLER, checks.check_poller_schedule),
         retention=_retention(r, r.section(raw, "retention")),
         scene_generation=_schedule(
@@ -376,6 +405,28 @@ def _firebase(r: _Reader, section: Mapping[str, Any], environment: str | None) -
             "(or set firebase.uploads to false)",
         )
     return FirebaseConfig(uploads=uploads, storage_bucket=bucket)
+
+
+def _gke(r: _Reader, section: Mapping[str, Any]) -> GkeConfig:
+    d = GkeConfig()
+    cluster, location = checks.check_gke_cluster, checks.check_gke_location
+    gke = GkeConfig(
+        primary_cluster=r.text(section, "primaryCluster", d.primary_cluster, cluster, path="gke"),
+        primary_location=r.text(section, "primaryLocation", d.primary_location, location, path="gke"),
+        secondary_cluster=r.text(section, "secondaryCluster", d.secondary_cluster, cluster, path="gke"),
+        secondary_location=r.text(section, "secondaryLocation", d.secondary_location, location, path="gke"),
+        namespace=r.text(section, "namespace", d.namespace, checks.check_k8s_namespace, path="gke"),
+        image_repository=r.text(
+            section, "imageRepository", d.image_repository, checks.check_artifact_repository, path="gke"
+        ),
+    )
+    if (gke.primary_cluster, gke.primary_location) == (gke.secondary_cluster, gke.secondary_location):
+        r.problem(
+            "gke.secondaryCluster",
+            gke.secondary_cluster,
+            "a cluster other than the primary (gke.primaryCluster in gke.primaryLocation)",
+        )
+    return gke
 
 
 def _schedule(

@@ -231,3 +231,37 @@ def _cron_int(text: str, low: int, high: int, names: dict[str, int]) -> int | No
         return None
     value = int(text)
     return value if low <= value <= high else None
+
+
+_GKE_CLUSTER = re.compile(r"^[a-z](?:[-a-z0-9]{0,38}[a-z0-9])?$")
+_GKE_LOCATION = re.compile(r"^[a-z]+-[a-z]+[0-9]+(?:-[a-z])?$")
+_K8S_NAMESPACE = re.compile(r"^[a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?$")
+_AR_REPOSITORY = re.compile(r"^[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?$")
+
+
+def check_gke_cluster(name: str) -> str | None:
+    """A GKE cluster name."""
+    if _GKE_CLUSTER.match(name):
+        return None
+    return "a GKE cluster name: 1-40 lowercase letters, digits or '-', starting with a letter"
+
+
+def check_gke_location(name: str) -> str | None:
+    """A GKE cluster location: a zone (us-central1-a) or a region (us-central1)."""
+    if _GKE_LOCATION.match(name):
+        return None
+    return "a zone such as us-central1-a or a region such as us-central1"
+
+
+def check_k8s_namespace(name: str) -> str | None:
+    """A Kubernetes namespace (an RFC 1123 label)."""
+    if _K8S_NAMESPACE.match(name):
+        return None
+    return "a Kubernetes namespace: 1-63 lowercase letters, digits or '-', alphanumeric at both ends"
+
+
+def check_artifact_repository(name: str) -> str | None:
+    """An Artifact Registry repository id."""
+    if _AR_REPOSITORY.match(name):
+        return None
+    return "an Artifact Registry repository id: lowercase letters, digits or '-', starting with a letter"

@@ -7,7 +7,9 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 
-from components.catalog import WorkflowSpec, marker_regex
+import yaml
+
+from components.catalog import WORKFLOWS_DIR, WorkflowSpec, marker_regex
 from components.config import StackConfig
 
 MAX_ENV_KEYS = 20
@@ -15,6 +17,8 @@ MAX_ENV_VALUE_BYTES = 4096
 RESERVED_PREFIXES = ("GOOGLE", "WORKFLOWS")
 TRIGGER_MARKERS = "TRIGGER_MARKERS"
 MARKER_ROUTES = "MARKER_ROUTES"
+ADAPTIVE_TIMEOUTS = "ADAPTIVE_TIMEOUTS"
+ADAPTIVE_TIMEOUTS_FILE = WORKFLOWS_DIR / "policy_configs" / "adaptive_timeouts.yaml"
 
 
 class EnvError(ValueError):
@@ -26,14 +30,23 @@ def trigger_markers(spec: WorkflowSpec) -> str:
     return json.dumps([{"pattern": m, "regex": marker_regex(m)} for m in spec.trigger.markers])
 
 
+def file_env_values() -> dict[str, str]:
+    """Env values that come from files of workflows/, not from stack config: the adaptive
+    timeouts as compact JSON (a workflow cannot read the repository's files)."""
+    adaptive = yaml.safe_load(ADAPTIVE_TIMEOUTS_FILE.read_text())
+    return {ADAPTIVE_TIMEOUTS: json.dumps(adaptive, separators=(",", ":"), sort_keys=True)}
+
+
 def workflow_env(spec: WorkflowSpec, config: StackConfig) -> dict[str, str]:
-    """The workflow's env names (catalog) mapped through config, plus TRIGGER_MARKERS."""
-    values = config.env_values()
+    """The workflow's env names (catalog) mapped through config and file_env_values, plus
+    TRIGGER_MARKERS."""
+    values = {**config.env_values(), **file_env_values()}
     missing = [name for name in spec.env if name not in values]
     if missing:
         raise EnvError(
-            f"workflow {spec.name}: env {missing} have no value in StackConfig.env_values(); "
-            "add them to components/config.py or remove them from workflows/catalog.yaml"
+            f"workflow {spec.name}: env {missing} have no value in StackConfig.env_values() or "
+            "file_env_values(); add them to components/config.py or remove them from "
+            "workflows/catalog.yaml"
         )
     env = {name: values[name] for name in spec.env}
     if spec.trigger.kind == "gcs":

@@ -65,8 +65,13 @@ CAPABILITY_ROLES: dict[str, tuple[str, ...]] = {
     "cloud-build": ("roles/cloudbuild.builds.editor",),
     # Read GKE clusters and their endpoint (no workload or credential writes).
     "gke-read": ("roles/container.clusterViewer",),
-    # Read metrics for the quality gate.
+    # Create, read and delete Kubernetes Jobs through the Kubernetes API connector (gke.*),
+    # which needs Kubernetes Engine Developer; it also reads the clusters (clusters.get).
+    "gke-jobs": ("roles/container.developer",),
+    # List dashboards and alert policies (the production monitoring gate).
     "monitoring-read": ("roles/monitoring.viewer",),
+    # List log-based metrics (the production monitoring gate).
+    "logging-read": ("roles/logging.viewer",),
 }
 
 
@@ -149,6 +154,12 @@ PROJECT_LEVEL_ROLES: dict[str, str] = {
     "lowest-level resource Project",
     "roles/monitoring.viewer": "cloud.google.com/monitoring/access-control: Monitoring roles are "
     "granted on the project (metrics scope); not re-checked for this change",
+    "roles/container.developer": "cloud.google.com/workflows/docs/reference/connectors/gke/Overview "
+    "and workflows/docs/access-kubernetes-api: the workflow's service account needs Kubernetes "
+    "Engine Developer; cloud.google.com/iam/docs/roles-permissions/container: lowest-level "
+    "resource Project",
+    "roles/logging.viewer": "cloud.google.com/logging/docs/access-control: Logging's predefined "
+    "roles are granted on the project or higher (logs.list / logMetrics.list read the project)",
 }
 
 PRIMITIVE_ROLES = frozenset({"roles/owner", "roles/editor", "roles/viewer"})

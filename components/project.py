@@ -38,7 +38,9 @@ BASE_APIS: tuple[str, ...] = (
 CAPABILITY_APIS: dict[str, str] = {
     "cloud-build": "cloudbuild.googleapis.com",
     "gke-read": "container.googleapis.com",
+    "gke-jobs": "container.googleapis.com",
     "monitoring-read": "monitoring.googleapis.com",
+    "logging-read": "logging.googleapis.com",
 }
 EVENTARC_AGENT_ROLE = "roles/eventarc.serviceAgent"
 TOKEN_CREATOR = "roles/iam.serviceAccountTokenCreator"

@@ -26,6 +26,8 @@ LIB_DIR = WORKFLOWS_DIR / "lib"
 MAX_SOURCE_BYTES = 128 * 1024
 # A top-level key of a workflow file: a subworkflow name at column 0.
 _TOP_LEVEL_KEY = re.compile(r"^([A-Za-z_][A-Za-z0-9_-]*):\s*(#.*)?$")
+# A retry predicate that names a function: `${name}` (a subworkflow when it has no dot).
+_PREDICATE_NAME = re.compile(r"^\$\{\s*([A-Za-z_][A-Za-z0-9_.]*)\s*\}$")
 # libyaml's loader when present: parsing the sources is most of the program's evaluation time.
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -74,7 +76,8 @@ def workflow_source(path: Path, lib_dir: Path = LIB_DIR) -> str:
 
 
 def called_subworkflows(definition: Any) -> set[str]:
-    """Names of the subworkflows a definition calls (call targets without a dot)."""
+    """Names of the subworkflows a definition calls (call targets without a dot), including
+    a retry `predicate: ${name}` naming a subworkflow (Google's custom retry predicate)."""
     return {target for target in _call_targets(definition) if "." not in target}
 
 
@@ -150,6 +153,9 @@ def _call_targets(value: Any) -> Iterator[str]:
         call = value.get("call")
         if isinstance(call, str):
             yield call
+        predicate = value.get("predicate")
+        if isinstance(predicate, str) and (match := _PREDICATE_NAME.match(predicate)):
+            yield match.group(1)
         for item in value.values():
             yield from _call_targets(item)
     elif isinstance(value, list):

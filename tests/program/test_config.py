@@ -85,7 +85,7 @@ def test_read_stack_config_rejects_unknown_keys_of_the_namespace() -> None:
     assert caught.value.problems == [
         'bukcet: got "typo-bucket" (a string); expected a known key; this project takes '
         "environment, bucket, bucketLocation, circuitBreakerThreshold, eventRouting, "
-        "deletionProtection, callLogLevel, regions, canary, experimental, firebase, poller, "
+        "deletionProtection, callLogLevel, regions, canary, experimental, firebase, gke, poller, "
         "retention, sceneGeneration, labels, jobRegions, eventBus"
     ]
 
@@ -522,3 +522,45 @@ def test_cron_rule(schedule: str, ok: bool) -> None:
 )
 def test_bucket_name_rule(name: str, ok: bool) -> None:
     assert (checks.check_bucket_name(name) is None) is ok
+
+
+# --- gke (episode generation's GPU clusters) --------------------------------------------------
+
+
+def test_gke_defaults_are_the_original_values_and_reach_the_env() -> None:
+    config = _load({"environment": "staging", "bucket": "scenes-bucket"})
+    env = config.env_values()
+    assert {key: env[key] for key in env if "GKE" in key or key == "EPISODE_IMAGE_REPOSITORY"} == {
+        "PRIMARY_GKE_CLUSTER": "blueprint-cluster",
+        "PRIMARY_GKE_ZONE": "us-central1-a",
+        "SECONDARY_GKE_CLUSTER": "blueprint-cluster-secondary",
+        "SECONDARY_GKE_ZONE": "us-east1-b",
+        "GKE_NAMESPACE": "blueprint",
+        "EPISODE_IMAGE_REPOSITORY": "blueprint-jobs",
+    }
+    custom = _load(
+        {
+            "environment": "staging",
+            "bucket": "b-1234",
+            "gke": {"namespace": "gpu", "primaryLocation": "europe-west4"},
+        }
+    )
+    assert (custom.gke.namespace, custom.gke.primary_location) == ("gpu", "europe-west4")
+
+
+@pytest.mark.parametrize(
+    ("gke", "problem"),
+    [
+        ({"primaryCluster": "Blueprint_Cluster"}, "gke.primaryCluster: got"),
+        ({"secondaryLocation": "east"}, "gke.secondaryLocation: got"),
+        ({"namespace": "-bad-"}, "gke.namespace: got"),
+        ({"imageRepository": "Jobs"}, "gke.imageRepository: got"),
+        (
+            {"secondaryCluster": "blueprint-cluster", "secondaryLocation": "us-central1-a"},
+            "gke.secondaryCluster: got",
+        ),
+    ],
+)
+def test_gke_values_are_checked(gke: dict[str, str], problem: str) -> None:
+    problems = _problems({"environment": "staging", "bucket": "b-1234", "gke": gke})
+    assert len(problems) == 1 and problems[0].startswith(problem), problems

@@ -106,9 +106,9 @@ def explicit(config: StackConfig) -> dict[str, set[tuple[str, str]]]:
         | {
             ("job quality-gate-job us-central1", runner),
             operations,
-            ("project", "roles/cloudbuild.builds.editor"),
-            ("project", "roles/container.clusterViewer"),
+            ("project", "roles/container.developer"),
             ("project", "roles/monitoring.viewer"),
+            ("project", "roles/logging.viewer"),
         },
         # No Cloud Run jobs: no Cloud Run grants at all.
         "genie-sim-import-poller": base | {("project", "roles/workflows.invoker")},

@@ -8,6 +8,7 @@ import pytest
 from components import iam
 from components.catalog import WORKFLOWS_DIR, load_catalog
 from components.config import ConfigError
+from components.env import file_env_values
 from components.project import required_apis
 from components.sources import workflow_source
 from components.stack_files import load_stack
@@ -111,9 +112,10 @@ def test_workflow_inputs_follow_the_catalog_and_config(run: Evaluation, stack: s
 
 
 def test_env_vars_are_the_catalog_names_mapped_through_config(run: Evaluation, stack: str) -> None:
-    """user_env_vars: exactly the catalog's names with config values, plus the marker guard."""
+    """user_env_vars: exactly the catalog's names with config (or policy file) values, plus
+    the marker guard."""
     config = load_stack(stack)
-    values = config.env_values()
+    values = {**config.env_values(), **file_env_values()}
     for name, spec in load_catalog().workflows.items():
         env = run.named(name).inputs["userEnvVars"]
         expected = {key: values[key] for key in spec.env}

@@ -163,6 +163,22 @@ def test_calls_are_found_in_nested_blocks_and_dotted_calls_are_not_subworkflows(
     assert called_subworkflows(definition) == {"inner_one", "inner_two"}
 
 
+def test_a_retry_predicate_naming_a_library_subworkflow_is_merged(tree: Path) -> None:
+    (tree / "lib" / "p.yaml").write_text(
+        "my_predicate:\n  params: [e]\n  steps:\n    - no:\n        return: false\n"
+    )
+    (tree / "retrying.yaml").write_text(
+        "main:\n  steps:\n    - t:\n        try:\n          call: http.get\n          args:\n"
+        "            url: https://example.com\n        retry:\n          predicate: ${my_predicate}\n"
+        "          max_retries: 1\n          backoff:\n            initial_delay: 1\n"
+        "            max_delay: 1\n            multiplier: 1\n"
+    )
+    merged = yaml.safe_load(workflow_source(tree / "retrying.yaml", tree / "lib"))
+    assert list(merged) == ["main", "my_predicate"]
+    # Google's own predicates are functions, not subworkflows: nothing to merge.
+    assert called_subworkflows({"retry": {"predicate": "${http.default_retry_predicate}"}}) == set()
+
+
 def test_body_without_main_is_an_error(tree: Path) -> None:
     (tree / "nomain.yaml").write_text("helper:\n  steps:\n    - done:\n        return: 1\n")
     with pytest.raises(SourceError, match="needs a `main` subworkflow"):
@@ -209,8 +225,8 @@ def test_bodies_take_their_original_parameter_log_the_start_and_parse_the_trigge
         else "parse_event"
     )
     assert parser in called_subworkflows(body["main"])
-    returns = [step for step in _steps(body["main"]["steps"]) if "return" in step]
-    assert returns and all(isinstance(step["return"], dict) for step in returns)
+    # What each body returns is tested per workflow on the runtime (tests/pipeline).
+    assert any("return" in step for step in _steps(body["main"]["steps"]))
 
 
 def test_every_gcs_body_skips_other_objects_with_a_not_a_marker_message() -> None:
@@ -244,7 +260,7 @@ def test_every_library_subworkflow_is_used_by_some_workflow() -> None:
         library |= set(yaml.safe_load(file.read_text()))
     used = set()
     for path in REAL_BODIES:
-        used |= set(yaml.safe_load(workflow_source(path))) - {"main"}
+        used |= set(yaml.safe_load(workflow_source(path))) - set(yaml.safe_load(path.read_text()))
     assert library and library == used
 
 

@@ -11,6 +11,7 @@ import pytest
 import yaml
 
 from components.catalog import WORKFLOWS_DIR, Catalog, WorkflowSpec, load_catalog
+from components.env import file_env_values
 from components.stack_files import load_stack
 
 README = WORKFLOWS_DIR / "README.md"
@@ -231,6 +232,7 @@ def test_readme_documents_every_env_var_the_program_sets_and_no_other() -> None:
     section = README.read_text().split("## Key environment variables", 1)[1].split("\n## ", 1)[0]
     documented = set(re.findall(r"^\| `([A-Z0-9_]+)` \|", section, flags=re.MULTILINE))
     catalog_env = {name for spec in CATALOG.workflows.values() for name in spec.env}
-    program_env = set(load_stack("staging").env_values()) | {"TRIGGER_MARKERS", "MARKER_ROUTES"}
+    program_env = set(load_stack("staging").env_values()) | set(file_env_values())
+    program_env |= {"TRIGGER_MARKERS", "MARKER_ROUTES"}
     assert catalog_env <= program_env
     assert documented == program_env
