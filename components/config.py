@@ -50,6 +50,26 @@ class CanaryConfig:
 
 
 @dataclass(frozen=True)
+class GenieSimConfig:
+    """Genie Sim export/import safety settings (breaker cool-down, claim lease, import wait).
+
+    The breaker threshold stays the top-level `circuitBreakerThreshold` (the original's key).
+    """
+
+    # An open breaker lets one trial run through (half-open) this long after its last
+    # failure; a trial that never reports back is replaced after the same time.
+    breaker_cooldown_seconds: int = 3600
+    # A `submitting`/`importing` claim older than this is taken over (its owner died). Covers
+    # the claim -> job creation window, which is seconds; 15 minutes leaves room for retries.
+    claim_lease_seconds: int = 900
+    # How long the export waits for the import of ITS job (import job timeout 1800 s plus
+    # queueing and the manifest checks) before failing with a clear message.
+    import_wait_seconds: int = 7200
+    # The original's ALLOW_IDEMPOTENT_RETRY: resubmit when the marker says failed/partial.
+    allow_idempotent_retry: bool = False
+
+
+@dataclass(frozen=True)
 class ExperimentalConfig:
     """Experimental workflows; `shared` is ENABLE_EXPERIMENTAL and enables all of them."""
 
@@ -138,6 +158,7 @@ class StackConfig:
     legacy_region: str = "us-central1"
     canary: CanaryConfig = field(default_factory=CanaryConfig)
     circuit_breaker_threshold: int = 3
+    geniesim: GenieSimConfig = field(default_factory=GenieSimConfig)
     experimental: ExperimentalConfig = field(default_factory=ExperimentalConfig)
     firebase: FirebaseConfig = field(default_factory=FirebaseConfig)
     gke: GkeConfig = field(default_factory=GkeConfig)
@@ -186,6 +207,11 @@ class StackConfig:
             "SECONDARY_WORKFLOW_REGION": self.secondary_region,
             "WORKFLOW_REGION": self.legacy_region,
             "GENIESIM_CIRCUIT_BREAKER_THRESHOLD": str(self.circuit_breaker_threshold),
+            "GENIESIM_BREAKER_COOLDOWN_SECONDS": str(self.geniesim.breaker_cooldown_seconds),
+            "GENIESIM_CLAIM_LEASE_SECONDS": str(self.geniesim.claim_lease_seconds),
+            "GENIESIM_IMPORT_WAIT_SECONDS": str(self.geniesim.import_wait_seconds),
+            # The original tests for a non-empty value, so "false" must be the empty string.
+            "ALLOW_IDEMPOTENT_RETRY": "true" if self.geniesim.allow_idempotent_retry else "",
             "CANARY_PERCENT": str(self.canary.percent),
             "CANARY_TAGS": ",".join(self.canary.tags),
             "CANARY_SCENE_IDS": ",".join(self.canary.scene_ids),
@@ -238,6 +264,7 @@ _SECTIONS: dict[str, tuple[str, ...]] = {
         "sceneIds",
     ),
     "experimental": ("dream2flow", "dwm", "shared"),
+    "geniesim": ("breakerCooldownSeconds", "claimLeaseSeconds", "importWaitSeconds", "allowIdempotentRetry"),
     "firebase": ("uploads", "storageBucket"),
     "gke": (
         "primaryCluster",
@@ -335,6 +362,7 @@ def load_stack_config(raw: Mapping[str, Any], *, project: str | None, region: st
         legacy_region=regions[2],
         canary=_canary(r, r.section(raw, "canary")),
         circuit_breaker_threshold=r.integer(raw, "circuitBreakerThreshold", 3, 1, None, top_level=True),
+        geniesim=_geniesim(r, r.section(raw, "geniesim")),
         experimental=_experimental(r, r.section(raw, "experimental")),
         firebase=firebase,
         gke=_gke(r, r.section(raw, "gke")),
@@ -383,6 +411,28 @@ def _canary(r: _Reader, section: Mapping[str, Any]) -> CanaryConfig:
         rollback_marker=marker,
         tags=r.text_list(section, "tags", _check_list_item, path="canary"),
         scene_ids=r.text_list(section, "sceneIds", _check_scene_id, path="canary"),
+    )
+
+
+# Bounds: a cool-down under a minute would make half-open a retry loop; a lease under a
+# minute could expire while a job is being created; a day bounds every wait.
+GENIESIM_SECONDS_RANGE = (60, 86400)
+
+
+def _geniesim(r: _Reader, section: Mapping[str, Any]) -> GenieSimConfig:
+    default = GenieSimConfig()
+    low, high = GENIESIM_SECONDS_RANGE
+
+    def seconds(key: str, value: int) -> int:
+        return r.integer(section, key, value, low, high, path="geniesim")
+
+    return GenieSimConfig(
+        breaker_cooldown_seconds=seconds("breakerCooldownSeconds", default.breaker_cooldown_seconds),
+        claim_lease_seconds=seconds("claimLeaseSeconds", default.claim_lease_seconds),
+        import_wait_seconds=seconds("importWaitSeconds", default.import_wait_seconds),
+        allow_idempotent_retry=r.boolean(
+            section, "allowIdempotentRetry", default.allow_idempotent_retry, path="geniesim"
+        ),
     )
 
 

@@ -85,7 +85,7 @@ def test_read_stack_config_rejects_unknown_keys_of_the_namespace() -> None:
     assert caught.value.problems == [
         'bukcet: got "typo-bucket" (a string); expected a known key; this project takes '
         "environment, bucket, bucketLocation, circuitBreakerThreshold, eventRouting, "
-        "deletionProtection, callLogLevel, regions, canary, experimental, firebase, gke, poller, "
+        "deletionProtection, callLogLevel, regions, canary, experimental, geniesim, firebase, gke, poller, "
         "retention, sceneGeneration, labels, jobRegions, eventBus"
     ]
 
@@ -176,6 +176,32 @@ def test_env_values_follow_config() -> None:
     assert env["ENABLE_FIREBASE_UPLOAD"] == "true"
     assert env["GENIESIM_CIRCUIT_BREAKER_THRESHOLD"] == "3"
     assert env["CANARY_TAGS"] == "canary"
+    # geniesim section defaults; ALLOW_IDEMPOTENT_RETRY is empty when off (the original
+    # tested for a non-empty value).
+    assert (
+        env["GENIESIM_BREAKER_COOLDOWN_SECONDS"],
+        env["GENIESIM_CLAIM_LEASE_SECONDS"],
+        env["GENIESIM_IMPORT_WAIT_SECONDS"],
+        env["ALLOW_IDEMPOTENT_RETRY"],
+    ) == ("3600", "900", "7200", "")
+
+
+def test_geniesim_section_sets_its_env() -> None:
+    raw = _raw("staging") | {
+        "geniesim": {
+            "breakerCooldownSeconds": 600,
+            "claimLeaseSeconds": 120,
+            "importWaitSeconds": 10800,
+            "allowIdempotentRetry": True,
+        }
+    }
+    env = _load(raw).env_values()
+    assert (
+        env["GENIESIM_BREAKER_COOLDOWN_SECONDS"],
+        env["GENIESIM_CLAIM_LEASE_SECONDS"],
+        env["GENIESIM_IMPORT_WAIT_SECONDS"],
+        env["ALLOW_IDEMPOTENT_RETRY"],
+    ) == ("600", "120", "10800", "true")
 
 
 # --- every invalid case: key, bad value, allowed ------------------------------------------
@@ -280,6 +306,21 @@ _INVALID: list[tuple[str, dict[str, Any], str, str, str]] = [
     ("threshold zero", {"circuitBreakerThreshold": 0}, "circuitBreakerThreshold", "0", "an integer >= 1"),
     ("threshold text", {"circuitBreakerThreshold": "three"}, "circuitBreakerThreshold", '"three"', ">= 1"),
     ("threshold bool", {"circuitBreakerThreshold": True}, "circuitBreakerThreshold", "true", ">= 1"),
+    (
+        "cool-down too short",
+        {"geniesim": {"breakerCooldownSeconds": 5}},
+        "geniesim.breakerCooldownSeconds",
+        "5",
+        "an integer from 60 to 86400",
+    ),
+    (
+        "lease as text",
+        {"geniesim": {"claimLeaseSeconds": "900"}},
+        "geniesim.claimLeaseSeconds",
+        '"900"',
+        "an integer from 60 to 86400",
+    ),
+    ("geniesim typo", {"geniesim": {"importWait": 60}}, "geniesim.importWait", "60", "geniesim takes"),
     (
         "nested bool as string",
         {"experimental": {"dwm": "true"}},

@@ -93,7 +93,7 @@ def explicit(config: StackConfig) -> dict[str, set[tuple[str, str]]]:
             ("job genie-sim-export-job us-east1", runner),
             operations,
             ("project", "roles/workflows.invoker"),
-            ("project", "roles/cloudbuild.builds.editor"),
+            ("project", "roles/container.developer"),  # the GPU Job through the Kubernetes API
         },
         # legacy: the job in the legacy region only.
         "genie-sim-import-pipeline": base
