@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+from pathlib import Path
 from typing import Any
 
 from components.catalog import load_catalog
 from components.env import workflow_env
 from components.sources import workflow_source
 from components.stack_files import load_stack
+from workflow_runtime.engine import Workflow
 from workflow_runtime.testing import WorkflowEnv
 
 EXPORT = "genie-sim-export-pipeline"
@@ -102,11 +104,15 @@ def export_key(scene_id: str, task_config: Any = None, episodes: str = "10", rob
 
 def breaker_of(env: WorkflowEnv, scene_id: str) -> dict[str, Any]:
     """The scene's circuit breaker body."""
-    return env.get_json(f"scenes/{scene_id}/geniesim/.circuit_breaker.json")
+    name = f"scenes/{scene_id}/geniesim/.circuit_breaker.json"
+    body = env.get_json(name)
+    if not isinstance(body, dict):
+        raise ValueError(f"{name} holds {body!r:.80}, not a JSON object (a circuit breaker)")
+    return body
 
 
 # Compiled workflows by (source text, name), shared by every test of the session.
-_LOADED: dict[tuple[str, str | None], Any] = {}
+_LOADED: dict[tuple[str, str | None], Workflow] = {}
 
 
 def _reuse_loaded_workflows(env: WorkflowEnv) -> None:
@@ -115,10 +121,11 @@ def _reuse_loaded_workflows(env: WorkflowEnv) -> None:
     tests. A compiled workflow is immutable, so sharing it between executions is safe."""
     load = env.runtime.load
 
-    def load_once(source: Any, *, name: str | None = None) -> Any:
-        key = (str(source), name)
+    # Same parameters as Runtime.load, which it stands in for.
+    def load_once(path_or_text: str | Path, *, name: str | None = None) -> Workflow:
+        key = (str(path_or_text), name)
         if key not in _LOADED:
-            _LOADED[key] = load(source, name=name)
+            _LOADED[key] = load(path_or_text, name=name)
         return _LOADED[key]
 
     env.runtime.load = load_once  # type: ignore[method-assign]
