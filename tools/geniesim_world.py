@@ -6,14 +6,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-from pathlib import Path
 from typing import Any
 
 from components.catalog import load_catalog
 from components.env import workflow_env
 from components.sources import workflow_source
 from components.stack_files import load_stack
-from workflow_runtime.engine import Workflow
 from workflow_runtime.testing import WorkflowEnv
 
 EXPORT = "genie-sim-export-pipeline"
@@ -28,7 +26,6 @@ def deploy_geniesim(env: WorkflowEnv, **overrides: str) -> None:
     catalog = load_catalog()
     config = load_stack("staging")
     env.deployment.source = workflow_source
-    _reuse_loaded_workflows(env)
     for name in GENIESIM:
         spec = catalog.workflows[name]
         values = workflow_env(spec, config) | {"PRIMARY_BUCKET": env.bucket} | overrides
@@ -109,23 +106,3 @@ def breaker_of(env: WorkflowEnv, scene_id: str) -> dict[str, Any]:
     if not isinstance(body, dict):
         raise ValueError(f"{name} holds {body!r:.80}, not a JSON object (a circuit breaker)")
     return body
-
-
-# Compiled workflows by (source text, name), shared by every test of the session.
-_LOADED: dict[tuple[str, str | None], Workflow] = {}
-
-
-def _reuse_loaded_workflows(env: WorkflowEnv) -> None:
-    """Parse and compile each workflow source once per session: every `start` (and every
-    execution a workflow creates) loads its source again, which dominated the time of these
-    tests. A compiled workflow is immutable, so sharing it between executions is safe."""
-    load = env.runtime.load
-
-    # Same parameters as Runtime.load, which it stands in for.
-    def load_once(path_or_text: str | Path, *, name: str | None = None) -> Workflow:
-        key = (str(path_or_text), name)
-        if key not in _LOADED:
-            _LOADED[key] = load(path_or_text, name=name)
-        return _LOADED[key]
-
-    env.runtime.load = load_once  # type: ignore[method-assign]

@@ -8,6 +8,7 @@ until all of it has ended; `run` is one execution to its end.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import random
 import uuid
@@ -61,13 +62,15 @@ class Runtime:
         self._tasks: list[Task] = []
 
     def load(self, path_or_text: str | Path, *, name: str | None = None) -> Workflow:
-        """Load and validate a workflow file or text (WorkflowDefinitionError if invalid)."""
+        """Load and validate a workflow file or text (WorkflowDefinitionError if invalid).
+
+        Every execution started by name loads its source again, so a compiled workflow is
+        kept by its exact texts and limits: it is immutable, sharing it is safe."""
         file, text = read_source(path_or_text)
         if name is None:
             name = Path(file).stem if file != "<string>" else "workflow"
-        raw = parse_document(file, text)
-        library = [(str(p), parse_document(str(p), p.read_text(encoding="utf-8"))) for p in self.library]
-        return Compiler(file, name, self.limits).compile(raw, library)
+        library = tuple((str(p), p.read_text(encoding="utf-8")) for p in self.library)
+        return _compile(file, text, name, library, self.limits)
 
     def start(
         self,
@@ -190,6 +193,15 @@ class Runtime:
             "GOOGLE_CLOUD_WORKFLOW_REVISION_ID": f"000001-{revision}",
             "GOOGLE_CLOUD_WORKFLOW_EXECUTION_ID": execution_id,
         }
+
+
+@functools.lru_cache(maxsize=256)
+def _compile(
+    file: str, text: str, name: str, library: tuple[tuple[str, str], ...], limits: Limits
+) -> Workflow:
+    raw = parse_document(file, text)
+    parsed = [(path, parse_document(path, source)) for path, source in library]
+    return Compiler(file, name, limits).compile(raw, parsed)
 
 
 @dataclass(eq=False)
