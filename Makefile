@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STACK ?= staging
 
-.PHONY: install plan test bench
+.PHONY: install plan plans test bench
 
 install: $(VENV)/.installed
 
@@ -17,6 +17,10 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 
 plan: install
 	$(BIN)/python -m tools.plan --stack $(STACK)
+
+# Rewrite the golden plans plans/<stack>.json (commit them with the change that moved them).
+plans: install
+	$(BIN)/python -m tools.golden_plans
 
 test: install
 	$(BIN)/ruff check .

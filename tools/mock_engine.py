@@ -51,6 +51,8 @@ class Registered:
     inputs: Mapping[str, Any]
     outputs: Mapping[str, Any]
     dependencies: tuple[str, ...]
+    # Top-level input name -> URNs its value depends on (what the engine hands to policies).
+    property_dependencies: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 @dataclass
@@ -281,6 +283,9 @@ def _registered(mocks: ProgramMocks, monitor: _RecordingMonitor) -> list[Registe
                 inputs=inputs,
                 outputs=outputs,
                 dependencies=tuple(request.dependencies),
+                property_dependencies={
+                    key: tuple(value.urns) for key, value in request.propertyDependencies.items()
+                },
             )
         )
     return resources
