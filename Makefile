@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STACK ?= staging
 
-.PHONY: install plan plans test bench
+.PHONY: install plan plans test bench bench-costs
 
 install: $(VENV)/.installed
 
@@ -31,3 +31,7 @@ test: install
 
 bench: install
 	$(BIN)/python -m workflow_runtime.bench
+
+# Billed steps and API calls of the deployed workflows (tools/bench_costs.py): one table.
+bench-costs: install
+	$(BIN)/python -m tools.bench_costs

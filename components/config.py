@@ -119,13 +119,60 @@ DEFAULT_RETENTION_SCHEDULE = ScheduleConfig("0 3 * * *")
 DEFAULT_SCENE_GENERATION = ScheduleConfig("0 8 * * *", "America/Los_Angeles", False)
 
 
+# Retention classes (ORIGINAL-SYSTEM.md section 6): the folders under scenes/<id>/ each
+# class covers, and which RetentionConfig field holds its window. `locks` (stale locks and
+# claims, scenes/<id>/locks/) and `canary` (canary validation artifacts uploaded under
+# canary-validation/) are this project's own; no other folder is ever a candidate
+# (geniesim, arena, dwm, objects, ... are never touched, as in the original).
+RETENTION_CLASSES: tuple[tuple[str, str, str], ...] = (
+    # (class, matchGlob of its objects, RetentionConfig field of its window in days)
+    ("inputs", "scenes/*/input/**", "input_days"),
+    ("intermediate", "scenes/*/{.checkpoints,layout,seg}/**", "days"),
+    ("outputs", "scenes/*/{assets,usd,replicator,variation_assets,isaac_lab,episodes}/**", "output_days"),
+    ("logs", "scenes/*/{logs,log}/**", "log_days"),
+    ("locks", "scenes/*/locks/*.lock", "lock_days"),
+    ("canary", "canary-validation/**", "canary_days"),
+)
+
+
 @dataclass(frozen=True)
 class RetentionConfig:
-    """The daily retention cleanup: its schedule and the retention window."""
+    """The daily retention cleanup: its schedule and a window (days) per retention class.
+
+    `days` is the intermediate window (the original's PIPELINE_RETENTION_DAYS); the other
+    defaults are the original's (inputs 90, outputs 365, logs 180). A lock or claim older
+    than `lock_days` belongs to a crashed run (the longest lock TTL is 9 h).
+    `step_budget` bounds the billed steps one execution spends (about 1 per object listed,
+    7 more per object deleted) before it hands over to a continuation execution (the limit is
+    100,000 steps per execution)."""
 
     schedule: ScheduleConfig = field(default_factory=lambda: DEFAULT_RETENTION_SCHEDULE)
     days: int = 30
     dry_run: bool = False
+    input_days: int = 90
+    output_days: int = 365
+    log_days: int = 180
+    lock_days: int = 1
+    canary_days: int = 30
+    step_budget: int = 80_000
+
+    def classes(self) -> list[dict[str, object]]:
+        """The retention classes with their windows, as the workflow reads them."""
+        return [
+            {"class": name, "match_glob": glob, "days": getattr(self, window)}
+            for name, glob, window in RETENTION_CLASSES
+        ]
+
+
+@dataclass(frozen=True)
+class SceneBatchConfig:
+    """Bounds of scene-batch: the most scenes one manifest may list (the parent holds every
+    scene report in its 512 KB of variables: about 700 bytes a scene at worst), and the
+    most scenes one execution runs itself before splitting into child executions (the
+    workflow lowers it further so the worst case stays under 90% of the step limit)."""
+
+    max_scenes: int = 500
+    scenes_per_execution: int = 50
 
 
 @dataclass(frozen=True)
@@ -164,6 +211,7 @@ class StackConfig:
     gke: GkeConfig = field(default_factory=GkeConfig)
     poller: ScheduleConfig = field(default_factory=lambda: DEFAULT_POLLER)
     retention: RetentionConfig = field(default_factory=RetentionConfig)
+    scene_batch: SceneBatchConfig = field(default_factory=SceneBatchConfig)
     scene_generation: ScheduleConfig = field(default_factory=lambda: DEFAULT_SCENE_GENERATION)
     event_routing: EventRouting = "router"
     labels: Mapping[str, str] = field(default_factory=dict)
@@ -227,6 +275,10 @@ class StackConfig:
             "BP_ENV": self.environment,
             "PIPELINE_RETENTION_DAYS": str(self.retention.days),
             "PIPELINE_RETENTION_DRY_RUN": _flag(self.retention.dry_run),
+            "RETENTION_CLASSES": json.dumps(self.retention.classes(), separators=(",", ":")),
+            "RETENTION_STEP_BUDGET": str(self.retention.step_budget),
+            "SCENE_BATCH_MAX_SCENES": str(self.scene_batch.max_scenes),
+            "SCENE_BATCH_SCENES_PER_EXECUTION": str(self.scene_batch.scenes_per_execution),
             "EVENT_BUS": self.event_bus,
             "PRIMARY_GKE_CLUSTER": self.gke.primary_cluster,
             "PRIMARY_GKE_ZONE": self.gke.primary_location,
@@ -250,6 +302,9 @@ CALL_LOG_LEVELS: tuple[str, ...] = ("LOG_ALL_CALLS", "LOG_ERRORS_ONLY", "LOG_NON
 # The original's two channels: `stable` (default) and `canary` (the staging runbook's value).
 RELEASE_CHANNELS: tuple[str, ...] = ("stable", "canary")
 RETENTION_DAYS_RANGE = (1, 3650)
+RETENTION_STEP_BUDGET_RANGE = (10_000, 90_000)
+SCENE_BATCH_MAX_SCENES_RANGE = (1, 500)
+SCENE_BATCH_PER_EXECUTION_RANGE = (1, 200)
 
 # Top-level keys of the project namespace, and the keys each map-valued one takes.
 _SECTIONS: dict[str, tuple[str, ...]] = {
@@ -275,7 +330,20 @@ _SECTIONS: dict[str, tuple[str, ...]] = {
         "imageRepository",
     ),
     "poller": ("schedule", "timeZone", "enabled"),
-    "retention": ("schedule", "timeZone", "enabled", "days", "dryRun"),
+    "retention": (
+        "schedule",
+        "timeZone",
+        "enabled",
+        "days",
+        "dryRun",
+        "inputDays",
+        "outputDays",
+        "logDays",
+        "lockDays",
+        "canaryDays",
+        "stepBudget",
+    ),
+    "sceneBatch": ("maxScenes", "scenesPerExecution"),
     "sceneGeneration": ("schedule", "timeZone", "enabled"),
     "labels": (),  # free-form keys, checked as label keys
     # Least privilege and the event bus (issue #10).
@@ -368,6 +436,7 @@ def load_stack_config(raw: Mapping[str, Any], *, project: str | None, region: st
         gke=_gke(r, r.section(raw, "gke")),
         poller=_schedule(r, r.section(raw, "poller"), "poller", DEFAULT_POLLER, checks.check_poller_schedule),
         retention=_retention(r, r.section(raw, "retention")),
+        scene_batch=_scene_batch(r, r.section(raw, "sceneBatch")),
         scene_generation=_schedule(
             r,
             r.section(raw, "sceneGeneration"),
@@ -497,10 +566,46 @@ def _retention(r: _Reader, section: Mapping[str, Any]) -> RetentionConfig:
     default = RetentionConfig()
     low, high = RETENTION_DAYS_RANGE
     schedule = _schedule(r, section, "retention", default.schedule, checks.check_cron)
+    windows = {
+        field_name: r.integer(section, key, getattr(default, field_name), low, high, path="retention")
+        for key, field_name in (
+            ("days", "days"),
+            ("inputDays", "input_days"),
+            ("outputDays", "output_days"),
+            ("logDays", "log_days"),
+            ("lockDays", "lock_days"),
+            ("canaryDays", "canary_days"),
+        )
+    }
+    most_low, most_high = RETENTION_STEP_BUDGET_RANGE
     return RetentionConfig(
         schedule=schedule,
-        days=r.integer(section, "days", default.days, low, high, path="retention"),
         dry_run=r.boolean(section, "dryRun", default.dry_run, path="retention"),
+        step_budget=r.integer(
+            section,
+            "stepBudget",
+            default.step_budget,
+            most_low,
+            most_high,
+            path="retention",
+        ),
+        **windows,
+    )
+
+
+def _scene_batch(r: _Reader, section: Mapping[str, Any]) -> SceneBatchConfig:
+    default = SceneBatchConfig()
+    return SceneBatchConfig(
+        max_scenes=r.integer(
+            section, "maxScenes", default.max_scenes, *SCENE_BATCH_MAX_SCENES_RANGE, path="sceneBatch"
+        ),
+        scenes_per_execution=r.integer(
+            section,
+            "scenesPerExecution",
+            default.scenes_per_execution,
+            *SCENE_BATCH_PER_EXECUTION_RANGE,
+            path="sceneBatch",
+        ),
     )
 
 

@@ -10,19 +10,11 @@ from typing import Any
 import pytest
 
 from tools.pipeline_world import Pipeline, env_of
+from tools.scene_e2e import ALERTS, DASHBOARDS, METRICS
 from workflow_runtime.fakes.k8s_jobs import JobOutcome
 
 TRIGGER = "scenes/s1/usd/.usd_complete"
 COMPLETE = "scenes/s1/episodes/.episodes_complete"
-DASHBOARDS = ["BlueprintPipeline - Overview", "BlueprintPipeline - GPU Metrics"]
-ALERTS = ["[Blueprint] Workflow Job Timeout Detected", "[Blueprint] Workflow Job Retry Spike"]
-METRICS = [
-    "blueprint_job_timeout_events",
-    "blueprint_job_retry_exhausted_total",
-    "blueprint_job_timeout_usage_ratio",
-    "blueprint_geniesim_sla_violations",
-    "blueprint_job_failure_events",
-]
 STAGING = {"BP_ENV": "staging"}
 
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from components.catalog import WORKFLOWS_DIR
 from components.routing import router_env
-from tests.pipeline.test_episode_generation import ALERTS, DASHBOARDS, METRICS
 from tools.pipeline_world import CATALOG, Pipeline
+from tools.scene_e2e import ALERTS, DASHBOARDS, METRICS
 
 OURS = {
     "objects-pipeline",

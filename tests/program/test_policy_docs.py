@@ -31,7 +31,7 @@ def test_policy_job_table_matches_the_catalog_both_ways() -> None:
         m["job"]: (int(m["timeout"]), {w.strip() for w in m["workflows"].split(",")})
         for m in _ROW.finditer(section)
     }
-    assert len(documented) == 22
+    assert len(documented) == 21
     assert documented == _catalog_jobs()
 
 

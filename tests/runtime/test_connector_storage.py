@@ -312,3 +312,19 @@ def test_names_with_spaces_plus_and_unicode(workflow_env):
     assert call(workflow_env, "get", object=encoded, alt="media") == {"ok": 1}
     listing = call(workflow_env, "list", matchGlob="scenes/*/*.json")
     assert [item["name"] for item in listing["items"]] == [name]
+
+
+def test_list_fields_returns_the_partial_response(workflow_env: WorkflowEnv) -> None:
+    # cloud.google.com/storage/docs/json_api, "Partial response".
+    for name in ("p/a.json", "p/b.json"):
+        workflow_env.put_json(name, {"x": 1})
+    listed = call(workflow_env, "list", prefix="p/", fields="nextPageToken,items(name,size)", maxResults=1)
+    assert set(listed) == {"items", "nextPageToken"}
+    assert listed["items"] == [{"name": "p/a.json", "size": listed["items"][0]["size"]}]
+
+
+def test_list_fields_with_a_bad_selector_is_http_400(workflow_env: WorkflowEnv) -> None:
+    workflow_env.put_json("p/a.json", {})
+    with pytest.raises(WorkflowError) as caught:
+        call(workflow_env, "list", fields="items(name")
+    assert caught.value.value["code"] == 400

@@ -9,6 +9,7 @@ semantics restored where the 1.54 binary falls short:
   one is HTTP 412 (gcs_preconditions). The emulator ignores them on media uploads, deletes
   and reads. The check and the write are not separated by any virtual-time switch (the
   engine runs one task at a time), so they are atomic for workflows.
+- `fields` (partial response) is applied to objects.list results (partial_response).
 - `matchGlob` is filtered here with Google's glob rules (gcs_listing, gcs_glob), with
   delimiter and paging applied to the filtered names; the emulator ignores matchGlob.
 - Object names in `object` path arguments must be URL-encoded by the workflow, as Google
@@ -45,6 +46,7 @@ from workflow_runtime.connectors.gcs_preconditions import (
     has_any,
     not_found,
 )
+from workflow_runtime.connectors.partial_response import FieldsSyntaxError, parse_fields, select
 from workflow_runtime.connectors.retry import with_retries
 from workflow_runtime.errors import make_error
 
@@ -202,9 +204,15 @@ def objects_list(ctx: ConnectorContext, args: Mapping[str, Any]) -> Any:
             "projection",
             "versions",
             "userProject",
+            "fields",
         ),
     )
     bucket = _segment(name, "bucket", string_arg(name, args, "bucket"))
+    fields = string_arg(name, args, "fields")
+    try:
+        selector = parse_fields(fields) if fields is not None else None
+    except FieldsSyntaxError as exc:
+        raise from_api_error(gcs_error(400, str(exc), "invalid")) from exc
     max_results = int_arg(name, args, "maxResults")
     if max_results is not None and max_results <= 0:
         raise make_error("ValueError", f"{name}: maxResults must be positive, got {max_results}")
@@ -241,7 +249,8 @@ def objects_list(ctx: ConnectorContext, args: Mapping[str, Any]) -> Any:
     if isinstance(result, dict):
         for item in result.get("items", []):
             _strip_acl(item, args)
-    return result
+    # The partial response is what comes back (and what the workflow's memory holds).
+    return select(result, selector) if selector is not None else result
 
 
 CONNECTORS: dict[str, Callable[[ConnectorContext, Mapping[str, Any]], Any]] = {
