@@ -45,7 +45,7 @@ class Pipeline:
             env.deploy(spec.name, spec.path, env=workflow_env(spec, self.config), event_types=events)
 
     @property
-    def cloud_run(self) -> Any:
+    def cloud_run(self) -> FakeCloudRun:
         """The fake Cloud Run (scripting outcomes, regions down, recorded runs)."""
         return self.env.cloud_run
 
