@@ -7,10 +7,13 @@ fails `pulumi preview` with nothing created.
 
 import pulumi
 
+from components import naming
 from components.catalog import WORKFLOWS_DIR, load_catalog
 from components.config import read_stack_config
 from components.event_routes import create_external_routes, validate_event_routes
 from components.marker_router import MarkerRouter
+from components.observability import REQUIRED_APIS as OBSERVABILITY_APIS
+from components.observability import Observability
 from components.pipeline_workflow import PipelineWorkflow
 from components.project import ProjectPlatform, required_apis
 from components.publish_check import check_publishers
@@ -27,7 +30,7 @@ sources = {name: workflow_source(spec.path) for name, spec in catalog.workflows.
 router_source = workflow_source(WORKFLOWS_DIR / "marker-router.yaml")
 check_publishers({**sources, "marker-router": router_source})
 
-platform = ProjectPlatform("platform", config, required_apis(catalog))
+platform = ProjectPlatform("platform", config, sorted({*required_apis(catalog), *OBSERVABILITY_APIS}))
 create_external_routes(config, platform)
 
 workflows = {
@@ -37,6 +40,10 @@ workflows = {
 if config.event_routing == "router":
     router = MarkerRouter(catalog, config, platform, router_source, targets=list(workflows.values()))
     pulumi.export("markerRouter", {"name": router.name, "id": router.id, "trigger": router.trigger})
+
+# Metrics, alerts and dashboards over the workflows' bp_metric logs and executions (#13).
+deployed = [*workflows, *([naming.ROUTER_WORKFLOW] if config.event_routing == "router" else [])]
+observability = Observability("observability", config, catalog, deployed, platform.api_resources)
 
 pulumi.export(
     "workflows",

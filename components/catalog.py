@@ -44,6 +44,7 @@ _WORKFLOW_KEYS = {
     "jobs",
     "startsWorkflows",
     "publishesEvents",
+    "writesMarkers",
     "capabilities",
     "env",
 }
@@ -86,6 +87,8 @@ class WorkflowSpec:
     starts_workflows: tuple[str, ...] = ()
     publishes_events: tuple[str, ...] = ()
     capabilities: tuple[str, ...] = ()
+    # Completion markers the workflow or its jobs write (the trigger map's outgoing edges).
+    writes_markers: tuple[str, ...] = ()
 
     @property
     def path(self) -> Path:
@@ -178,6 +181,13 @@ def _parse_workflow(name: str, body: Any, folder: Path) -> WorkflowSpec:
     for event_type in events:
         if not _EVENT_TYPE.match(event_type):
             raise CatalogError(f"{where}: event type {event_type!r} is not a dotted lowercase name")
+    writes = tuple(_str_list(body, "writesMarkers", where))
+    for marker in writes:
+        if not _MARKER.match(marker):
+            raise CatalogError(
+                f"{where}: writesMarkers entry {marker!r} must look like scenes/*/<dir>/<file> "
+                "(one `*` for the scene id, no other wildcards)"
+            )
     return WorkflowSpec(
         name=name,
         file=file,
@@ -190,6 +200,7 @@ def _parse_workflow(name: str, body: Any, folder: Path) -> WorkflowSpec:
         starts_workflows=tuple(_str_list(body, "startsWorkflows", where)),
         publishes_events=events,
         capabilities=capabilities,
+        writes_markers=writes,
     )
 
 

@@ -175,6 +175,33 @@ class SceneBatchConfig:
     scenes_per_execution: int = 50
 
 
+# ---- monitoring (issue #13): notification channels of the alert policies ----------------
+# Channel type -> the label that holds its address (Cloud Monitoring notification channel
+# descriptors: cloud.google.com/monitoring/support/notification-options). A pubsub topic
+# needs roles/pubsub.publisher for the Monitoring service agent, granted where the topic is.
+CHANNEL_ADDRESS_LABELS: dict[str, str] = {
+    "email": "email_address",
+    "pubsub": "topic",
+    "webhook_tokenauth": "url",
+}
+
+
+@dataclass(frozen=True)
+class NotificationChannelConfig:
+    """One notification channel: its type, address and (optional) display name."""
+
+    type: str
+    address: str
+    display_name: str = ""
+
+
+@dataclass(frozen=True)
+class MonitoringConfig:
+    """Who the alert policies notify (`monitoring.notificationChannels`)."""
+
+    notification_channels: tuple[NotificationChannelConfig, ...] = ()
+
+
 @dataclass(frozen=True)
 class EventBusConfig:
     """The Eventarc Advanced bus: its region, who may publish to it, and where events go.
@@ -217,6 +244,7 @@ class StackConfig:
     labels: Mapping[str, str] = field(default_factory=dict)
     deletion_protection: bool = True
     call_log_level: CallLogLevel = "LOG_ERRORS_ONLY"
+    monitoring: MonitoringConfig = field(default_factory=MonitoringConfig)
     # Cloud Run job -> the regions it is deployed in, where set in stack config; jobs not
     # listed default to the regions their workflows run them in (components/run_grants.py).
     job_regions: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
@@ -346,6 +374,7 @@ _SECTIONS: dict[str, tuple[str, ...]] = {
     "sceneBatch": ("maxScenes", "scenesPerExecution"),
     "sceneGeneration": ("schedule", "timeZone", "enabled"),
     "labels": (),  # free-form keys, checked as label keys
+    "monitoring": ("notificationChannels",),  # issue #13
     # Least privilege and the event bus (issue #10).
     "jobRegions": (),  # free-form keys: Cloud Run job names
     "eventBus": ("region", "publishers", "destinations"),
@@ -448,6 +477,7 @@ def load_stack_config(raw: Mapping[str, Any], *, project: str | None, region: st
         labels=_labels(r, raw.get("labels")),
         deletion_protection=protection,
         call_log_level=r.choice(raw, "callLogLevel", "LOG_ERRORS_ONLY", CALL_LOG_LEVELS),
+        monitoring=_monitoring(r, r.section(raw, "monitoring")),
         job_regions=_job_regions(r, raw.get("jobRegions")),
         events=_event_bus(r, r.section(raw, "eventBus"), gcp_region),
     )
@@ -640,6 +670,51 @@ def _labels(r: _Reader, raw: Any) -> dict[str, str]:
             shown=f"{len(raw)} labels",
         )
     return labels
+
+
+# ---- monitoring (issue #13) -------------------------------------------------------------
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_TOPIC = re.compile(r"^projects/[a-z][-a-z0-9]{4,28}[a-z0-9]/topics/[A-Za-z][-A-Za-z0-9._~+%]{2,254}$")
+_CHANNEL_KEYS: tuple[str, ...] = ("type", "address", "displayName")
+_ADDRESS_RULES: dict[str, tuple[re.Pattern[str], str]] = {
+    "email": (_EMAIL, "an email address"),
+    "pubsub": (_TOPIC, "a topic name projects/<project>/topics/<topic>"),
+    "webhook_tokenauth": (re.compile(r"^https://[^\s/]+\S*$"), "an https:// URL"),
+}
+
+
+def _monitoring(r: _Reader, section: Mapping[str, Any]) -> MonitoringConfig:
+    raw = section.get("notificationChannels", [])
+    where = "monitoring.notificationChannels"
+    if not isinstance(raw, list):
+        r.problem(where, raw, "a list of {type, address, displayName} maps")
+        return MonitoringConfig()
+    channels: list[NotificationChannelConfig] = []
+    for index, item in enumerate(raw):
+        path = f"{where}[{index}]"
+        if not isinstance(item, dict):
+            r.problem(path, item, "a map with keys type, address and optionally displayName")
+            continue
+        for key in sorted(set(item) - set(_CHANNEL_KEYS), key=str):
+            r.problem(f"{path}.{key}", item[key], f"no such key; a channel takes {', '.join(_CHANNEL_KEYS)}")
+        kind, address = item.get("type"), item.get("address")
+        if kind not in CHANNEL_ADDRESS_LABELS:
+            r.problem(f"{path}.type", kind, f"one of {', '.join(CHANNEL_ADDRESS_LABELS)}")
+            continue
+        pattern, allowed = _ADDRESS_RULES[kind]
+        if not isinstance(address, str) or not pattern.match(address):
+            r.problem(f"{path}.address", address, f"{allowed} (a {kind} channel)")
+            continue
+        name = item.get("displayName", "")
+        if not isinstance(name, str) or len(name) > 512:
+            r.problem(f"{path}.displayName", name, "a string of at most 512 characters")
+            continue
+        channel = NotificationChannelConfig(kind, address, name)
+        if any((c.type, c.address) == (kind, address) for c in channels):
+            r.problem(path, address, f"a channel listed once (this {kind} address is listed twice)")
+            continue
+        channels.append(channel)
+    return MonitoringConfig(tuple(channels))
 
 
 # --- Least privilege and the event bus (issue #10) ---------------------------------------

@@ -37,6 +37,14 @@ PROJECT_ROLES: tuple[tuple[str, str], ...] = (
     ("roles/eventarc.messageBusAdmin", "creates the message bus"),
     ("roles/eventarc.messageBusUser", "uses the bus in the enrollments"),
     ("roles/cloudscheduler.admin", "creates and updates the Scheduler jobs"),
+    # Observability (components/observability.py). Logs Configuration Writer holds
+    # logging.logMetrics.* (cloud.google.com/iam/docs/roles-permissions/logging); the three
+    # Monitoring roles are the narrow ones for alert policies, channels and dashboards
+    # (cloud.google.com/iam/docs/roles-permissions/monitoring).
+    ("roles/logging.configWriter", "creates the log-based metrics"),
+    ("roles/monitoring.alertPolicyEditor", "creates the alert policies"),
+    ("roles/monitoring.notificationChannelEditor", "creates the notification channels"),
+    ("roles/monitoring.dashboardEditor", "creates the dashboards"),
 )
 # On the data bucket only: read its location, add the workflows' object grants.
 BUCKET_ROLE = "roles/storage.admin"

@@ -63,7 +63,22 @@ def summarize(resource: Registered) -> dict[str, Any]:
         return {"accountId": i.get("accountId")}
     if kind == "MessageBus":
         return {"id": i.get("messageBusId"), "location": i.get("location")}
+    if kind in _MONITORING:
+        return _MONITORING[kind](i)
     return {key: i[key] for key in ("service",) if key in i}
+
+
+# Log-based metrics, alert policies, channels and dashboards (components/observability.py).
+_MONITORING: dict[str, Any] = {
+    "Metric": lambda i: {"filter": i.get("filter"), "labels": sorted(i.get("labelExtractors") or {})},
+    "AlertPolicy": lambda i: {
+        "displayName": i.get("displayName"),
+        "severity": i.get("severity"),
+        "channels": len(i.get("notificationChannels") or []),
+    },
+    "NotificationChannel": lambda i: {"type": i.get("type"), "labels": i.get("labels")},
+    "Dashboard": lambda i: {"displayName": json.loads(i.get("dashboardJson") or "{}").get("displayName")},
+}
 
 
 def plan(evaluation: Evaluation) -> dict[str, Any]:

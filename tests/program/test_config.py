@@ -86,7 +86,7 @@ def test_read_stack_config_rejects_unknown_keys_of_the_namespace() -> None:
         'bukcet: got "typo-bucket" (a string); expected a known key; this project takes '
         "environment, bucket, bucketLocation, circuitBreakerThreshold, eventRouting, "
         "deletionProtection, callLogLevel, regions, canary, experimental, geniesim, firebase, gke, poller, "
-        "retention, sceneBatch, sceneGeneration, labels, jobRegions, eventBus"
+        "retention, sceneBatch, sceneGeneration, labels, monitoring, jobRegions, eventBus"
     ]
 
 

@@ -27,6 +27,10 @@ def test_the_project_roles_are_the_documented_least_privilege_set() -> None:
         "roles/eventarc.messageBusAdmin",
         "roles/eventarc.messageBusUser",
         "roles/cloudscheduler.admin",
+        "roles/logging.configWriter",
+        "roles/monitoring.alertPolicyEditor",
+        "roles/monitoring.notificationChannelEditor",
+        "roles/monitoring.dashboardEditor",
     ]
 
 

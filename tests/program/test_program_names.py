@@ -10,6 +10,7 @@ import pytest
 from components import naming
 from components.catalog import load_catalog
 from components.stack_files import STACKS
+from tests.program.resource_types import NOTIFICATION_CHANNEL
 from tools.mock_engine import Evaluation, evaluate_cached
 
 # Google's rules, written out independently of components/naming.py.
@@ -68,10 +69,12 @@ def test_scheduler_and_workflow_names(run: Evaluation) -> None:
 
 def test_labels(run: Evaluation) -> None:
     """Every label key and value on every resource satisfies the label rules."""
-    labelled = [r for r in run.resources if r.inputs.get("labels")]
+    # A notification channel's `labels` are its address fields; its labels are `userLabels`.
+    labelled = [r for r in run.resources if r.inputs.get("labels") or r.inputs.get("userLabels")]
     assert len(labelled) >= 19
     for resource in labelled:
-        labels = resource.inputs["labels"]
+        field = "userLabels" if resource.type == NOTIFICATION_CHANNEL else "labels"
+        labels = resource.inputs.get(field) or resource.inputs["userLabels"]
         assert len(labels) <= 64
         for key, value in labels.items():
             assert LABEL_KEY.match(key) and LABEL_VALUE.match(value), (resource.name, key, value)

@@ -7,16 +7,22 @@ from __future__ import annotations
 from components.stack_files import load_stack
 from tests.program.resource_types import (
     ACCOUNT,
+    ALERT_POLICY,
     CUSTOM_ROLE,
+    DASHBOARD,
     ENROLLMENT,
     JOB,
+    LOG_METRIC,
     MESSAGE_BUS,
+    NOTIFICATION_CHANNEL,
     PIPELINE,
     WORKFLOW,
 )
 from tools.mock_engine import Evaluation
 
 PROTECTED_TYPES = (ACCOUNT, MESSAGE_BUS, ENROLLMENT, PIPELINE, JOB, CUSTOM_ROLE)
+# Observability (issue #13): metrics, alert policies, channels and dashboards likewise.
+PROTECTED_TYPES += (LOG_METRIC, ALERT_POLICY, NOTIFICATION_CHANNEL, DASHBOARD)
 
 
 def test_deletion_policy_follows_the_stack(run: Evaluation, stack: str) -> None:

@@ -6,17 +6,25 @@ from __future__ import annotations
 import pytest
 
 from components import iam
+from components.alerts import ALERTS
 from components.catalog import WORKFLOWS_DIR, load_catalog
 from components.config import ConfigError
+from components.dashboards import DASHBOARDS
 from components.env import file_env_values
+from components.log_metrics import LOG_METRICS
+from components.observability import REQUIRED_APIS as OBSERVABILITY_APIS
 from components.project import required_apis
 from components.sources import workflow_source
 from components.stack_files import load_stack
 from tests.program.resource_types import (
     ACCOUNT,
+    ALERT_POLICY,
     BUCKET_MEMBER,
     CUSTOM_ROLE,
+    DASHBOARD,
     JOB_MEMBER,
+    LOG_METRIC,
+    NOTIFICATION_CHANNEL,
     PIPELINE_WORKFLOW,
     PROJECT_MEMBER,
     WORKFLOW,
@@ -53,8 +61,14 @@ def expected_counts(stack: str) -> dict[str, int]:
         "gcp:eventarc/pipeline:Pipeline": events,
         "gcp:eventarc/messageBus:MessageBus": 1,
         "gcp:cloudscheduler/job:Job": len(catalog.by_trigger("schedule")),
-        "gcp:projects/service:Service": len(required_apis(catalog)),
+        "gcp:projects/service:Service": len({*required_apis(catalog), *OBSERVABILITY_APIS}),
         "gcp:projects/serviceIdentity:ServiceIdentity": 1,
+        # Observability (issue #13): fixed sets of metrics, alerts, dashboards; channels from config.
+        "blueprint:workflows:Observability": 1,
+        LOG_METRIC: len(LOG_METRICS),
+        ALERT_POLICY: len(ALERTS),
+        DASHBOARD: len(DASHBOARDS),
+        NOTIFICATION_CHANNEL: len(config.monitoring.notification_channels),
     }
 
 

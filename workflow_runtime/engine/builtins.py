@@ -104,7 +104,10 @@ def sys_log(
             "ValueError",
             f"sys.log: unknown severity '{severity}' (use one of {', '.join(SEVERITIES)})",
         )
-    ctx.log(severity, given[0])
+    # cloud.google.com/workflows/docs/reference/stdlib/sys/log: `data` maps and `json` go to
+    # jsonPayload; `text` (whatever its type) and other `data` go to textPayload.
+    as_json = json is not None or (data is not None and isinstance(data, dict))
+    ctx.log(severity, given[0], "jsonPayload" if as_json else "textPayload")
 
 
 @registry.function("uuid.generate")

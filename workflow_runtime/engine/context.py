@@ -18,6 +18,9 @@ class LogEntry:
     time: float
     severity: str
     payload: Any
+    # Where Cloud Logging stores the payload: "jsonPayload" or "textPayload" (sys.log:
+    # `json` and a map given as `data` are JSON, everything else is text).
+    payload_field: str = "textPayload"
 
 
 @dataclass
@@ -36,6 +39,7 @@ class CallContext:
     # The Runtime running this execution, for connectors that start other executions.
     runtime: Any = None
 
-    def log(self, severity: str, payload: Any) -> None:
-        """Record a log entry at the current virtual time."""
-        self.logs.append(LogEntry(self.clock.now(), severity, payload))
+    def log(self, severity: str, payload: Any, payload_field: str | None = None) -> None:
+        """Record a log entry at the current virtual time (a map is JSON unless told otherwise)."""
+        where = payload_field or ("jsonPayload" if isinstance(payload, dict) else "textPayload")
+        self.logs.append(LogEntry(self.clock.now(), severity, payload, where))

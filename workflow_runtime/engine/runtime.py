@@ -58,6 +58,8 @@ class Runtime:
         self.library = [Path(p) for p in library]
         self.callbacks = CallbackHub(self.clock)
         self._executions = 0
+        # Every execution that has ended, whoever started it, in the order they ended.
+        self.finished: list[ExecutionResult] = []
         self._queued: list[StartedExecution] = []
         self._tasks: list[Task] = []
 
@@ -176,6 +178,7 @@ class Runtime:
             result.error = error.value
         result.steps = ctx.steps.counts
         result.virtual_seconds = self.clock.now() - start
+        self.finished.append(result)
         return result
 
     def _environment(
