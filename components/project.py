@@ -36,7 +36,6 @@ BASE_APIS: tuple[str, ...] = (
     "iam.googleapis.com",
 )
 CAPABILITY_APIS: dict[str, str] = {
-    "cloud-build": "cloudbuild.googleapis.com",
     "gke-read": "container.googleapis.com",
     "gke-jobs": "container.googleapis.com",
     "monitoring-read": "monitoring.googleapis.com",
@@ -97,7 +96,7 @@ class ProjectPlatform(pulumi.ComponentResource):
             )
             for api in apis
         }
-        api_list = list(self.apis.values())
+        api_list: list[pulumi.Resource] = list(self.apis.values())
         # Everything that calls an API waits for it to be enabled (a fresh project
         # otherwise fails with SERVICE_DISABLED on the first `up`).
         self.api_resources: list[pulumi.Resource] = api_list
