@@ -9,8 +9,9 @@ from collections.abc import Mapping
 
 import yaml
 
-from components.catalog import WORKFLOWS_DIR, WorkflowSpec, marker_regex
+from components.catalog import WORKFLOWS_DIR, WorkflowSpec, load_catalog, marker_regex
 from components.config import StackConfig
+from components.reconciler import reconciler_env_value
 
 MAX_ENV_KEYS = 20
 MAX_ENV_VALUE_BYTES = 4096
@@ -43,10 +44,6 @@ def workflow_env(spec: WorkflowSpec, config: StackConfig) -> dict[str, str]:
     TRIGGER_MARKERS."""
     values = {**config.env_values(), **file_env_values()}
     if RECONCILER_STAGES in spec.env:
-        # Built from the catalog (deferred: components.reconciler reads the route table).
-        from components.catalog import load_catalog
-        from components.reconciler import reconciler_env_value
-
         values[RECONCILER_STAGES] = reconciler_env_value(load_catalog(), config)
     missing = [name for name in spec.env if name not in values]
     if missing:

@@ -16,7 +16,7 @@ import json
 import re
 from typing import Any
 
-from components.catalog import Catalog
+from components.catalog import Catalog, WorkflowSpec
 from components.config import StackConfig
 
 SCENE_PREFIX = "scenes/*/"
@@ -41,12 +41,20 @@ def _file(relative: str) -> str:
     return relative.rsplit("/", 1)[-1]
 
 
+def routed_workflows(catalog: Catalog, config: StackConfig) -> list[WorkflowSpec]:
+    """The GCS-triggered workflows the router starts: experimental ones only when enabled
+    (components/routing.py's rule; this module sits below it in .importlinter's layers)."""
+    return [
+        spec
+        for spec in catalog.by_trigger("gcs")
+        if spec.experimental is None or config.experimental.enabled(spec.experimental)
+    ]
+
+
 def reconciler_stages(catalog: Catalog, config: StackConfig) -> dict[str, Any]:
     """{"glob": matchGlob of the control objects, "stages": {relative marker: {stall_seconds,
     targets: [{workflow, settled}]}}}; `settled` is an anchored regex over the scene's
     `|`-joined relative names that matches once the target ran."""
-    from components.routing import routed_workflows  # deferred: routing imports env
-
     stages: dict[str, dict[str, Any]] = {}
     for spec in routed_workflows(catalog, config):
         if not spec.writes_markers:
@@ -71,8 +79,6 @@ def reconciler_stages(catalog: Catalog, config: StackConfig) -> dict[str, Any]:
 
 def listing_glob(stages: dict[str, Any], catalog: Catalog, config: StackConfig) -> str:
     """matchGlob of every control object the reconciler reads under scenes/<id>/."""
-    from components.routing import routed_workflows
-
     relative = set(stages)
     for spec in routed_workflows(catalog, config):
         relative |= {_relative(m) for m in spec.writes_markers if spec.name in _targets(stages)}
