@@ -60,12 +60,9 @@ def _marker_routes(groups: Mapping[str, list[dict[str, Any]]]) -> dict[str, list
     """Workflow name -> the markers the marker router starts it for."""
     routed: dict[str, list[str]] = {}
     for resource in groups.get("marker-router", []):
-        routes = (
-            resource["inputs"].get("env", {}).get("MARKER_ROUTES")
-            if resource["type"].endswith(":Workflow")
-            else None
-        )
-        for marker, entries in json.loads(routes or "{}").items():
+        if not resource["type"].endswith(":Workflow"):
+            continue
+        for entries in json.loads(resource["inputs"]["env"].get("MARKER_ROUTES", "{}")).values():
             for entry in entries:
                 for workflow in entry["workflows"]:
                     routed.setdefault(workflow, []).append(f"marker {entry['pattern']}")

@@ -88,5 +88,5 @@ def test_the_readme_row_names_every_type_the_program_registers() -> None:
 
 def test_a_type_without_a_readme_label_is_named() -> None:
     prod = {"resources": 1, "components": 0, "counts": {"gcp:new/thing:Thing": 1}}
-    with pytest.raises(ValueError, match="gcp:new/thing:Thing: add it to tools/inventory.README_LABELS"):
+    with pytest.raises(ValueError, match=r"gcp:new/thing:Thing: add it to tools/inventory\.README_LABELS"):
         inv.readme_row({"prod": prod, "staging": prod})
