@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from tests.runtime.helpers import result_of, run
+from tests.runtime.test_connector_storage import call
 
 RETRY_WITH_LARGE_INITIAL_DELAY = """
 main:
@@ -84,3 +85,14 @@ def test_a_branch_cannot_write_a_parent_variable_it_does_not_share_at_run_time()
         return: ${x}
     """
     assert result_of(source) == 1
+
+
+def test_integer_arguments_given_as_decimal_strings_are_used(workflow_env) -> None:
+    # The JSON API's int64 fields travel as decimal strings; `maxResults: "1"` must page.
+    for name in ("a", "b"):
+        workflow_env.put_text(f"ints/{name}", "x")
+    page = call(workflow_env, "list", prefix="ints/", maxResults="1")
+    assert [item["name"] for item in page["items"]] == ["ints/a"]
+    assert page["nextPageToken"]
+    generation = str(workflow_env.generation("ints/a"))
+    assert call(workflow_env, "get", object="ints%2Fa", ifGenerationMatch=generation)["name"] == "ints/a"
