@@ -6,7 +6,8 @@
 Derived from the offline plan (tools/plan.py over the mock engine): resource and component
 counts, counts per resource type, and per workflow its service account, triggers, project
 roles, bucket roles, Cloud Run job grants and CANARY_PERCENT. README.md's resource-count
-row is rendered from the inventories (`readme_row`), so no figure is edited by hand.
+row is rendered from the inventories (`readme_row`) and rewritten with them, so no figure
+is edited by hand.
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ from tools.mock_engine import Evaluation, evaluate_cached
 from tools.plan import plan
 
 INVENTORY_DIR = ROOT / "tests" / "program" / "inventory"
+README = ROOT / "README.md"
+README_ROW = "resources per stack"  # the Measurements row whose `latest` cell readme_row renders
 REFRESH_COMMAND = "make plans"
 HEADER = f"# Generated from the offline plan by `{REFRESH_COMMAND}` (tools/inventory.py); do not edit.\n"
 
@@ -148,6 +151,29 @@ def readme_row(inventories: Mapping[str, Mapping[str, Any]]) -> str:
     return f"{head}): " + ", ".join(parts)
 
 
+def _row_cells(line: str) -> list[str]:
+    return [cell.strip() for cell in line.strip().strip("|").split("|")]
+
+
+def measurement(text: str, what: str = README_ROW) -> str:
+    """The `latest` (last) cell of the README Measurements row named `what`."""
+    for line in text.splitlines():
+        if line.startswith("|") and _row_cells(line)[0] == what:
+            return _row_cells(line)[-1]
+    raise ValueError(f"README.md has no Measurements row {what!r}")
+
+
+def with_measurement(text: str, latest: str, what: str = README_ROW) -> str:
+    """`text` with the `latest` cell of row `what` replaced (every other byte kept)."""
+    lines = text.split("\n")
+    for index, line in enumerate(lines):
+        if line.startswith("|") and _row_cells(line)[0] == what:
+            cells = _row_cells(line)
+            lines[index] = "| " + " | ".join([*cells[:-1], latest]) + " |"
+            return "\n".join(lines)
+    raise ValueError(f"README.md has no Measurements row {what!r}")
+
+
 def stale(stacks: Sequence[str] = STACKS) -> list[str]:
     """The stacks whose committed inventory differs from the program's (or is missing)."""
     return [
@@ -174,14 +200,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true", help="only report stale inventories (exit 1)")
     args = parser.parse_args(argv)
     if args.check:
-        outdated = stale()
-        for stack in outdated:
-            print(f"{inventory_path(stack).relative_to(ROOT)} is stale; refresh with: {REFRESH_COMMAND}")
+        outdated = [str(inventory_path(stack).relative_to(ROOT)) for stack in stale()]
+        if not outdated and measurement(README.read_text()) != readme_row({s: load(s) for s in STACKS}):
+            outdated.append(f"README.md's {README_ROW!r} row")
+        for what in outdated:
+            print(f"{what} is stale; refresh with: {REFRESH_COMMAND}")
         return 1 if outdated else 0
     for path in write():
         print(f"wrote {path.relative_to(ROOT)}")
-    readme = readme_row({stack: load(stack) for stack in STACKS})
-    print(f"README.md Measurements, 'resources per stack' latest: {readme}")
+    text = README.read_text()
+    updated = with_measurement(text, readme_row({stack: load(stack) for stack in STACKS}))
+    if updated != text:
+        README.write_text(updated)
+        print(f"updated README.md's {README_ROW!r} row")
     return 0
 
 

@@ -58,26 +58,23 @@ def test_check_names_a_stale_inventory_and_the_refresh_command(
     )
 
 
-def _measurement(what: str) -> str:
-    """The `latest` cell of README.md's Measurements row named `what`."""
-    for line in README.read_text().splitlines():
-        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
-        if cells and cells[0] == what:
-            return cells[-1]
-    raise AssertionError(f"README.md has no Measurements row {what!r}")
-
-
 def test_the_readme_resource_count_row_is_the_inventory() -> None:
     expected = inv.readme_row({stack: inv.load(stack) for stack in STACKS})
-    if _measurement("resources per stack") != expected:
-        pytest.fail(
-            "README.md's 'resources per stack' row is stale; after "
-            f"`{inv.REFRESH_COMMAND}`, set its latest cell to:\n{expected}"
-        )
+    if inv.measurement(README.read_text()) != expected:
+        pytest.fail(f"README.md's {inv.README_ROW!r} row is stale; refresh it with: {inv.REFRESH_COMMAND}")
+
+
+def test_refreshing_rewrites_only_the_latest_cell_of_the_row() -> None:
+    text = "intro\n| what | latest |\n| other | `x` | 1 |\n| resources per stack | `make plan` | 9 |\nend"
+    updated = inv.with_measurement(text, "186 resources")
+    assert updated == text.replace("| `make plan` | 9 |", "| `make plan` | 186 resources |")
+    assert inv.measurement(updated) == "186 resources"
+    with pytest.raises(ValueError, match="no Measurements row 'resources per stack'"):
+        inv.with_measurement("| other | `x` | 1 |", "186")
 
 
 def test_the_readme_row_names_every_type_the_program_registers() -> None:
-    row = _measurement("resources per stack")
+    row = inv.measurement(README.read_text())
     counts = inv.load("prod")["counts"]
     named = {
         label: int(count)
@@ -90,3 +87,20 @@ def test_a_type_without_a_readme_label_is_named() -> None:
     prod = {"resources": 1, "components": 0, "counts": {"gcp:new/thing:Thing": 1}}
     with pytest.raises(ValueError, match=r"gcp:new/thing:Thing: add it to tools/inventory\.README_LABELS"):
         inv.readme_row({"prod": prod, "staging": prod})
+
+
+def test_check_names_a_stale_readme_row(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    readme = tmp_path / "README.md"
+    readme.write_text(inv.with_measurement(README.read_text(), "166 resources + 20 components"))
+    monkeypatch.setattr(inv, "README", readme)
+    assert inv.main(["--check"]) == 1
+    assert (
+        capsys.readouterr().out
+        == f"README.md's 'resources per stack' row is stale; refresh with: {inv.REFRESH_COMMAND}\n"
+    )
+    monkeypatch.setattr(inv, "INVENTORY_DIR", tmp_path / "inventory")
+    monkeypatch.setattr(inv, "ROOT", tmp_path)
+    assert inv.main([]) == 0
+    assert readme.read_text() == README.read_text()
