@@ -11,12 +11,13 @@ from components import naming
 from components.catalog import WORKFLOWS_DIR, load_catalog
 from components.config import read_stack_config
 from components.event_routes import create_external_routes, validate_event_routes
+from components.marker_router import MarkerRouter
 from components.observability import REQUIRED_APIS as OBSERVABILITY_APIS
 from components.observability import Observability
 from components.pipeline_workflow import PipelineWorkflow
 from components.project import ProjectPlatform, required_apis
 from components.publish_check import check_publishers
-from components.routing import MarkerRouter, validate_routing
+from components.routing import validate_routing
 from components.run_grants import validate_job_regions
 from components.sources import workflow_source
 

@@ -911,7 +911,7 @@ class _Reader:
         value, where = raw[key], _join(path, key)
         if isinstance(value, bool):
             return value
-        if top_level and value in ("true", "false"):
+        if top_level and isinstance(value, str) and value in ("true", "false"):
             return value == "true"
         allowed = 'true or false ("true"/"false" strings only for top-level keys)'
         self.problem(where, value, allowed)

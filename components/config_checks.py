@@ -209,13 +209,15 @@ def _cron_field(text: str, low: int, high: int, names: dict[str, int]) -> set[in
             start, end = low, high
         elif "-" in base:
             first, _, last = base.partition("-")
-            start, end = _cron_int(first, low, high, names), _cron_int(last, low, high, names)
-            if start is None or end is None or start > end:
+            range_start, range_end = _cron_int(first, low, high, names), _cron_int(last, low, high, names)
+            if range_start is None or range_end is None or range_start > range_end:
                 return None
+            start, end = range_start, range_end
         else:
-            start = _cron_int(base, low, high, names)
-            if start is None:
+            single = _cron_int(base, low, high, names)
+            if single is None:
                 return None
+            start = single
             # `5/15` means 5, 20, 35, 50 in unix cron; a bare value is just itself.
             end = high if step_text else start
         values.update(range(start, end + 1, step))

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Sequence
+from typing import TypedDict
 
 import pulumi
 import pulumi_gcp as gcp
@@ -25,10 +26,23 @@ from components.log_metrics import LABEL_DESCRIPTIONS, LOG_METRICS, LogMetric
 REQUIRED_APIS: tuple[str, ...] = ("logging.googleapis.com", "monitoring.googleapis.com")
 
 
-def metric_args(metric: LogMetric, project: str) -> dict[str, object]:
+class MetricInputs(TypedDict, total=False):
+    """The keyword arguments metric_args gives `gcp.logging.Metric`, typed as the SDK's."""
+
+    name: str
+    project: str
+    description: str
+    filter: str
+    label_extractors: dict[str, str]
+    metric_descriptor: gcp.logging.MetricMetricDescriptorArgsDict
+    value_extractor: str
+    bucket_options: gcp.logging.MetricBucketOptionsArgsDict
+
+
+def metric_args(metric: LogMetric, project: str) -> MetricInputs:
     """Keyword arguments of `gcp.logging.Metric` for one log-based metric."""
     counter = metric.kind == "counter"
-    args: dict[str, object] = {
+    args: MetricInputs = {
         "name": metric.name,
         "project": project,
         "description": metric.description,

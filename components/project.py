@@ -97,7 +97,7 @@ class ProjectPlatform(pulumi.ComponentResource):
             )
             for api in apis
         }
-        api_list = list(self.apis.values())
+        api_list: list[pulumi.Resource] = list(self.apis.values())
         # Everything that calls an API waits for it to be enabled (a fresh project
         # otherwise fails with SERVICE_DISABLED on the first `up`).
         self.api_resources: list[pulumi.Resource] = api_list

@@ -1,5 +1,5 @@
-"""Cloud Storage marker routing: the route table, the bucket trigger limit, and the
-MarkerRouter component (one Eventarc trigger into a router workflow).
+"""Cloud Storage marker routing: the route table and the bucket trigger limit (the
+MarkerRouter component that deploys the router is in marker_router.py).
 
 Eventarc cannot filter Cloud Storage events by object name and a bucket takes at most 10
 notification configurations per event type, so by default (`eventRouting: router`) one
@@ -11,17 +11,12 @@ enabled GCS workflow its own trigger instead, within the 10-per-bucket limit.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
 from typing import Any
 
-import pulumi
-
-from components import iam, naming, triggers
+from components import naming
 from components.catalog import Catalog, WorkflowSpec, marker_regex
 from components.config import StackConfig
 from components.env import MARKER_ROUTES, check_env, workflow_env
-from components.project import ProjectPlatform
-from components.workflow import deploy_workflow
 
 MAX_FINALIZE_TRIGGERS_PER_BUCKET = 10
 
@@ -80,53 +75,3 @@ def validate_routing(catalog: Catalog, config: StackConfig) -> None:
             "Set eventRouting: router (one trigger for all markers) or enable fewer "
             "experimental workflows."
         )
-
-
-class MarkerRouter(pulumi.ComponentResource):
-    """The router workflow, its service account and the one bucket trigger feeding it."""
-
-    def __init__(
-        self,
-        catalog: Catalog,
-        config: StackConfig,
-        platform: ProjectPlatform,
-        source: str,
-        targets: Sequence[pulumi.Resource],
-        opts: pulumi.ResourceOptions | None = None,
-    ) -> None:
-        """Deploy the router; `targets` (the workflows it starts) exist before its trigger."""
-        name = naming.ROUTER_WORKFLOW
-        env = router_env(catalog, config)
-        super().__init__("blueprint:workflows:MarkerRouter", name, None, opts)
-        child = pulumi.ResourceOptions(parent=self, depends_on=platform.api_resources)
-        deployed = deploy_workflow(
-            name,
-            "Routes Cloud Storage marker objects to the workflows of the pipeline.",
-            source,
-            env,
-            iam.router_grants(),
-            config,
-            child,
-        )
-        self.trigger_resource = triggers.gcs_trigger(
-            f"{name}-trigger",
-            naming.ROUTER_TRIGGER,
-            deployed.workflow.id,
-            config,
-            platform,
-            child,
-            depends_on=[*deployed.after_iam, *targets],
-        )
-        self.routes = route_table(catalog, config)
-        self.name = deployed.name
-        self.id = deployed.id
-        self.revision_id = deployed.revision_id
-        self.service_account = deployed.service_account
-        self.trigger = {
-            "kind": "gcs",
-            "routing": "router",
-            "eventarcTrigger": naming.ROUTER_TRIGGER,
-            "bucket": config.bucket,
-            "routes": self.routes,
-        }
-        self.register_outputs(deployed.outputs(self.trigger))

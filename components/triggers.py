@@ -2,7 +2,8 @@
 pipelines for custom events, and Cloud Scheduler jobs.
 
 Each function creates the resources of one trigger under the caller's parent and makes
-them depend on the IAM they need (from ProjectPlatform), so nothing fires before it may.
+them depend on the IAM they need (from the project platform, `TriggerPlatform`), so
+nothing fires before it may.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 import base64
 import json
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Protocol
 
 import pulumi
 import pulumi_gcp as gcp
@@ -18,7 +19,6 @@ import pulumi_gcp as gcp
 from components import naming
 from components.catalog import WorkflowSpec
 from components.config import StackConfig
-from components.project import ProjectPlatform
 
 GCS_FINALIZED = "google.cloud.storage.object.v1.finalized"
 CLOUD_PLATFORM_SCOPE = "https://www.googleapis.com/auth/cloud-platform"
@@ -29,7 +29,7 @@ SCHEDULER_ATTEMPT_DEADLINE = "60s"
 # Scheduler retries only when the start request errs or times out; if a response is lost
 # after the execution was created, a second run starts, so scheduled workflows must be
 # idempotent (the poller and retention cleanup are: they act on what they find).
-SCHEDULER_RETRY = {
+SCHEDULER_RETRY: gcp.cloudscheduler.JobRetryConfigArgsDict = {
     "retry_count": 3,
     "min_backoff_duration": "30s",
     "max_backoff_duration": "300s",
@@ -37,12 +37,35 @@ SCHEDULER_RETRY = {
 }
 
 
+class TriggerPlatform(Protocol):
+    """What a trigger needs from the project platform (project.ProjectPlatform has it): the
+    accounts that start workflows, the message bus, and what each trigger kind waits for.
+    A Protocol, so triggers sit below the components that build the platform."""
+
+    @property
+    def bucket_location(self) -> pulumi.Output[str]: ...
+    @property
+    def eventarc_invoker_email(self) -> pulumi.Output[str]: ...
+    @property
+    def pipeline_invoker_email(self) -> pulumi.Output[str]: ...
+    @property
+    def scheduler_invoker_email(self) -> pulumi.Output[str]: ...
+    @property
+    def message_bus(self) -> gcp.eventarc.MessageBus: ...
+    @property
+    def gcs_trigger_deps(self) -> Sequence[pulumi.Resource]: ...
+    @property
+    def event_deps(self) -> Sequence[pulumi.Resource]: ...
+    @property
+    def scheduler_deps(self) -> Sequence[pulumi.Resource]: ...
+
+
 def gcs_trigger(
     resource_name: str,
     trigger_id: str,
     workflow_id: pulumi.Input[str],
     config: StackConfig,
-    platform: ProjectPlatform,
+    platform: TriggerPlatform,
     opts: pulumi.ResourceOptions,
     depends_on: Sequence[pulumi.Resource] = (),
 ) -> gcp.eventarc.Trigger:
@@ -75,7 +98,7 @@ def event_trigger(
     spec: WorkflowSpec,
     workflow_id: pulumi.Input[str],
     config: StackConfig,
-    platform: ProjectPlatform,
+    platform: TriggerPlatform,
     opts: pulumi.ResourceOptions,
     depends_on: Sequence[pulumi.Resource] = (),
 ) -> tuple[gcp.eventarc.Pipeline, gcp.eventarc.Enrollment]:
@@ -96,7 +119,7 @@ def event_route(
     workflow_id: pulumi.Input[str],
     labels: dict[str, str],
     config: StackConfig,
-    platform: ProjectPlatform,
+    platform: TriggerPlatform,
     opts: pulumi.ResourceOptions,
 ) -> tuple[gcp.eventarc.Pipeline, gcp.eventarc.Enrollment]:
     """The pipeline delivering `event_type` to a workflow, and its enrollment on the bus.
@@ -160,7 +183,7 @@ def scheduler_job(
     spec: WorkflowSpec,
     workflow_id: pulumi.Input[str],
     config: StackConfig,
-    platform: ProjectPlatform,
+    platform: TriggerPlatform,
     opts: pulumi.ResourceOptions,
     depends_on: Sequence[pulumi.Resource] = (),
 ) -> gcp.cloudscheduler.Job:

@@ -118,7 +118,7 @@ def _entry(resource: Registered, by_urn: Mapping[str, Registered], component: bo
         entry["component"] = True
     else:
         entry["id"] = resource.id
-    if resource.parent in by_urn:
+    if resource.parent is not None and resource.parent in by_urn:
         entry["parent"] = _entry_name(by_urn[resource.parent])
     return entry
 

@@ -36,8 +36,10 @@ def account_targets(evaluation: Evaluation) -> list[str]:
         if urn in wanted or urn not in by_urn:
             continue
         wanted.add(urn)
-        pending.extend(by_urn[urn].dependencies)
-        pending.extend([by_urn[urn].parent] if by_urn[urn].parent else [])
+        resource = by_urn[urn]
+        pending.extend(resource.dependencies)
+        if resource.parent:
+            pending.append(resource.parent)
     return [r.urn for r in evaluation.resources if r.urn in wanted]
 
 

@@ -101,4 +101,8 @@ def export_key(scene_id: str, task_config: Any = None, episodes: str = "10", rob
 
 def breaker_of(env: WorkflowEnv, scene_id: str) -> dict[str, Any]:
     """The scene's circuit breaker body."""
-    return env.get_json(f"scenes/{scene_id}/geniesim/.circuit_breaker.json")
+    name = f"scenes/{scene_id}/geniesim/.circuit_breaker.json"
+    body = env.get_json(name)
+    if not isinstance(body, dict):
+        raise ValueError(f"{name} holds {body!r:.80}, not a JSON object (a circuit breaker)")
+    return body

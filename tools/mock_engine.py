@@ -198,7 +198,9 @@ class _RecordingMonitor(MockMonitor):
 
     def RegisterResource(self, request: Any) -> Any:
         """Register as the SDK's mock does, then record the request."""
-        response = super().RegisterResource(request)
+        # The SDK leaves MockMonitor.RegisterResource unannotated (it takes and returns
+        # protobuf messages); the response carries the registered `urn`.
+        response = super().RegisterResource(request)  # type: ignore[no-untyped-call]
         if request.type != "pulumi:pulumi:Stack":
             self.requests.append((request, response.urn))
         return response
@@ -302,7 +304,11 @@ def _run(
     root = str(program.parent)
     if root not in sys.path:
         sys.path.insert(0, root)
-    _sync_await(run_pulumi_func(lambda: runpy.run_path(str(program), run_name="__main__")))
+
+    def run_program() -> None:
+        runpy.run_path(str(program), run_name="__main__")
+
+    _sync_await(run_pulumi_func(run_program))
     stack_resource = pulumi.runtime.get_root_resource()
     exported = getattr(stack_resource, "outputs", {})
     return _sync_await(pulumi.Output.from_input(exported).future()) or {}

@@ -45,7 +45,7 @@ class Pipeline:
             env.deploy(spec.name, spec.path, env=workflow_env(spec, self.config), event_types=events)
 
     @property
-    def cloud_run(self) -> Any:
+    def cloud_run(self) -> FakeCloudRun:
         """The fake Cloud Run (scripting outcomes, regions down, recorded runs)."""
         return self.env.cloud_run
 
@@ -95,15 +95,16 @@ class Pipeline:
         """Metadata reads of object `name` answer HTTP `code`, once `after` have succeeded."""
         storage = self.env.storage
         original = storage.request_json
-        path = f"/storage/v1/b/{self.bucket}/o/{quote(name, safe='')}"
+        refused = f"/storage/v1/b/{self.bucket}/o/{quote(name, safe='')}"
         served = [0]
 
-        def request_json(method: str, request_path: str, **kwargs: Any) -> Any:
-            if method == "GET" and request_path == path:
+        # Same parameter names as GcsClient.request_json, which it stands in for.
+        def request_json(method: str, path: str, **kwargs: Any) -> Any:
+            if method == "GET" and path == refused:
                 served[0] += 1
                 if served[0] > after:
                     raise api_error(code, f"reads of {name} are refused by the test")
-            return original(method, request_path, **kwargs)
+            return original(method, path, **kwargs)
 
         storage.request_json = request_json  # type: ignore[method-assign]
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from tools.mock_engine import Evaluation, ProgramFailed, Registered, evaluate
@@ -69,7 +69,7 @@ def summarize(resource: Registered) -> dict[str, Any]:
 
 
 # Log-based metrics, alert policies, channels and dashboards (components/observability.py).
-_MONITORING: dict[str, Any] = {
+_MONITORING: dict[str, Callable[[Mapping[str, Any]], dict[str, Any]]] = {
     "Metric": lambda i: {"filter": i.get("filter"), "labels": sorted(i.get("labelExtractors") or {})},
     "AlertPolicy": lambda i: {
         "displayName": i.get("displayName"),

@@ -155,9 +155,12 @@ def _env_pairs(pairs: list[str]) -> dict[str, str]:
 
 
 def _catalog_path(args: argparse.Namespace) -> Path | None:
-    if args.catalog is not None:
-        return args.catalog
-    beside = args.file.parent / "catalog.yaml"
+    # argparse gives both as Path (type=Path); --catalog is None when not given.
+    catalog: Path | None = args.catalog
+    file: Path = args.file
+    if catalog is not None:
+        return catalog
+    beside = file.parent / "catalog.yaml"
     return beside if beside.is_file() else None
 
 

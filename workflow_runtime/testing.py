@@ -192,7 +192,7 @@ class WorkflowEnv:
         self, name: str, data: bytes, content_type: str = "application/octet-stream"
     ) -> dict[str, Any]:
         """Write an object; returns its metadata."""
-        return self.storage.request_json(
+        return self.storage.request_resource(
             "POST",
             f"/upload/storage/v1/b/{self.bucket}/o",
             query={"uploadType": "media", "name": quote(name, safe="")},

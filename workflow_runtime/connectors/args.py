@@ -71,6 +71,14 @@ def string_arg(connector: str, args: Mapping[str, Any], name: str) -> str | None
     return value
 
 
+def required_string_arg(connector: str, args: Mapping[str, Any], name: str) -> str:
+    """A string argument that must be present (check_args' message when it is not)."""
+    value = string_arg(connector, args, name)
+    if value is None:
+        raise make_error("ValueError", f"{connector}: missing required argument(s) {name}")
+    return value
+
+
 def int_arg(connector: str, args: Mapping[str, Any], name: str) -> int | None:
     """An int64 argument given as an int or a decimal string (the API's int64 format)."""
     value = args.get(name)

@@ -96,6 +96,13 @@ class GcsClient:
         """`request` and parse the JSON response body."""
         return self.request(method, path, **kwargs).json()
 
+    def request_resource(self, method: str, path: str, **kwargs: Any) -> dict[str, Any]:
+        """`request_json` for a call the JSON API answers with a resource (a JSON object)."""
+        body = self.request_json(method, path, **kwargs)
+        if not isinstance(body, dict):
+            raise TypeError(f"{method} {path}: the emulator answered {body!r:.80}, not a JSON object")
+        return body
+
     def create_bucket(self, name: str, project: str = "test-project") -> None:
         """Create a bucket (test setup; workflows never create buckets here)."""
         self.request(

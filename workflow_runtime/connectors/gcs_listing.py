@@ -23,7 +23,7 @@ def list_with_glob(
 ) -> dict[str, Any]:
     """One page of the objects matching `glob` (see the module docstring)."""
     prefix = args.get("prefix") or ""
-    delimiter = args.get("delimiter")
+    delimiter = args.get("delimiter") or ""
     start, end = args.get("startOffset"), args.get("endOffset")
     pattern = compile_glob(glob)
     objects: list[dict[str, Any]] = []

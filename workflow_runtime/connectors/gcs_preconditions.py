@@ -47,7 +47,7 @@ def not_found(object_name: str) -> ApiError:
 def current_metadata(client: GcsClient, path: str) -> dict[str, Any] | None:
     """The object's metadata at `path`, or None when it does not exist."""
     try:
-        return client.request_json("GET", path)
+        return client.request_resource("GET", path)
     except ApiError as error:
         if error.code == 404:
             return None

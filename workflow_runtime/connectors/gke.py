@@ -184,7 +184,10 @@ def _send(
                 "ValueError",
                 f"{name}: cluster {target.name} does not have status RUNNING (status: {target.status})",
             )
-        return fake.kube_request(target, method, path, query, body, ctx.clock.now())
+        # ctx.services is untyped (connectors sit below the fakes): FakeGke.kube_request
+        # answers (status, body).
+        answer: tuple[int, Any] = fake.kube_request(target, method, path, query, body, ctx.clock.now())
+        return answer
 
     return with_retries(ctx, method, send)
 

@@ -307,12 +307,15 @@ def _copy_like(ctx: ConnectorContext, args: Mapping[str, Any], op: str, verb: st
 
 
 def _client(ctx: ConnectorContext) -> GcsClient:
-    return service(
+    client = service(
         ctx,
         "storage",
         "no Cloud Storage emulator is configured: give Services(storage=GcsClient(url)) "
         "(the workflow_env fixture does)",
     )
+    if not isinstance(client, GcsClient):
+        raise TypeError(f"Services.storage must be a GcsClient, got {type(client).__name__}")
+    return client
 
 
 def _segment(connector: str, arg: str, value: str | None) -> str:

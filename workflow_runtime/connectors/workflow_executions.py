@@ -26,6 +26,7 @@ from workflow_runtime.connectors.args import (
     ConnectorParams,
     check_args,
     connector_params,
+    required_string_arg,
     string_arg,
 )
 from workflow_runtime.connectors.context import ConnectorContext, service
@@ -41,7 +42,7 @@ def executions_create(ctx: ConnectorContext, args: Mapping[str, Any]) -> Any:
     """Create an execution of `parent` with `body.argument` (a JSON string)."""
     connector = PREFIX + "create"
     check_args(connector, args, required=("parent",), optional=("body",))
-    parent = string_arg(connector, args, "parent")
+    parent = required_string_arg(connector, args, "parent")
     body = args.get("body") or {}
     if not isinstance(body, Mapping):
         raise make_error("TypeError", f"{connector}: body must be a map (an Execution)")

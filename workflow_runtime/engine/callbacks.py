@@ -146,7 +146,7 @@ def create_callback_endpoint(ctx: CallContext, http_callback_method: Any = "POST
             f"events.create_callback_endpoint: method must be one of {', '.join(METHODS)}, "
             f"got {http_callback_method!r}",
         )
-    return {"url": ctx.runtime.callbacks.create(ctx, method)}
+    return {"url": _hub(ctx).create(ctx, method)}
 
 
 @registry.function("events.await_callback")
@@ -161,4 +161,12 @@ def await_callback(ctx: CallContext, callback: Any, timeout: Any = DEFAULT_TIMEO
         )
     if timeout < 0:
         raise make_error("ValueError", f"events.await_callback: timeout must be >= 0, got {timeout}")
-    return ctx.runtime.callbacks.await_request(url, float(timeout))
+    return _hub(ctx).await_request(url, float(timeout))
+
+
+def _hub(ctx: CallContext) -> CallbackHub:
+    """The callback hub of the Runtime running `ctx` (CallContext.runtime is untyped)."""
+    hub = ctx.runtime.callbacks
+    if not isinstance(hub, CallbackHub):
+        raise TypeError(f"the runtime's callbacks must be a CallbackHub, got {type(hub).__name__}")
+    return hub

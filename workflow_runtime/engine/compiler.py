@@ -344,7 +344,9 @@ class Compiler:
             self._variables.define(result)
         return m.CallStep(name, line, nxt, function, kind, compiled, result)
 
-    def _check_call_target(self, name: str, function: str, args: dict | list, line: int) -> str:
+    def _check_call_target(
+        self, name: str, function: str, args: dict[str, Any] | list[Any], line: int
+    ) -> str:
         if function in self.subworkflows:
             params, required = self.subworkflows[function]
             names = [p for p, _ in params]
@@ -361,7 +363,13 @@ class Compiler:
         raise self.fail(line, f"step '{name}': unknown function or subworkflow '{function}'")
 
     def _check_args(
-        self, name: str, function: str, args: dict | list, params: list[str], required: set[str], line: int
+        self,
+        name: str,
+        function: str,
+        args: dict[str, Any] | list[Any],
+        params: list[str],
+        required: set[str],
+        line: int,
     ) -> None:
         if isinstance(args, list):
             # Positional args (Google's `args: [${x}, "ERROR"]` form) fill params in order.
@@ -509,7 +517,7 @@ class Compiler:
         if "retry" in body:
             retry = body["retry"]
             rline = body.key_lines["retry"]
-            if isinstance(retry, dict):
+            if isinstance(retry, LineDict):
                 self._check_retry_map(name, retry, rline)
             elif not (isinstance(retry, str) and expression_source(retry) is not None):
                 raise self.fail(rline, f"step '{name}': 'retry' is a policy map or an expression")
@@ -531,14 +539,14 @@ class Compiler:
                 step.except_body = self._block(raw_except["steps"], raw_except.key_lines["steps"], scope)
         return step
 
-    def _check_retry_map(self, name: str, retry: dict, line: int) -> None:
+    def _check_retry_map(self, name: str, retry: LineDict, line: int) -> None:
         self._check_keys(name, retry, {"predicate", "max_retries", "backoff"}, "'retry'", line)
         for key in ("predicate", "max_retries"):
             if key not in retry:
                 raise self.fail(line, f"step '{name}': 'retry' needs '{key}'")
         backoff = retry.get("backoff")
         if backoff is not None:
-            if not isinstance(backoff, dict):
+            if not isinstance(backoff, LineDict):
                 raise self.fail(line, f"step '{name}': 'backoff' must be a map")
             self._check_keys(name, backoff, {"initial_delay", "max_delay", "multiplier"}, "'backoff'", line)
         predicate = retry["predicate"]
@@ -546,7 +554,7 @@ class Compiler:
             raise self.fail(line, f"step '{name}': 'predicate' must be an expression like ${{f}}")
 
     def _check_keys(
-        self, name: str, raw: dict, allowed: set[str], where: str, line: int | None = None
+        self, name: str, raw: LineDict, allowed: set[str], where: str, line: int | None = None
     ) -> None:
         """Reject the first key of `raw` not in `allowed`, at its own line unless `line`."""
         for key in raw:

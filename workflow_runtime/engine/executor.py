@@ -321,14 +321,14 @@ def _set_item(container: Any, key: Any, value: Any) -> None:
         raise make_error("TypeError", f"cannot assign into a {type_name(container)}")
 
 
-def _check_index(container: list, key: Any) -> None:
+def _check_index(container: list[Any], key: Any) -> None:
     if not isinstance(key, int) or isinstance(key, bool):
         raise make_error("TypeError", f"list index must be an int, got {type_name(key)}")
     if not 0 <= key < len(container):
         raise make_error("IndexError", f"list index {key} out of range (list has {len(container)} elements)")
 
 
-def _entry_size(container: dict, key: str) -> int:
+def _entry_size(container: dict[str, Any], key: str) -> int:
     """JSON bytes a new map entry adds besides its value: quoted key, colon, comma."""
     return len(key) + 3 + (1 if container else 0)
 

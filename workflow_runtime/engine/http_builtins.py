@@ -74,7 +74,11 @@ def _send(
             "ConnectionFailedError",
             f"{name}: no HTTP service is configured for {url} (register a handler)",
         )
-    return http.request(ctx, method, url, headers or {}, body, query or {}, auth, timeout)
+    response = http.request(ctx, method, url, headers or {}, body, query or {}, auth, timeout)
+    if not isinstance(response, dict):
+        # services.http is typed Any here (the engine sits below the connectors' HttpRouter).
+        raise TypeError(f"services.http.request must return a response map, got {type(response).__name__}")
+    return response
 
 
 def _decode_body(body: Any, headers: dict[str, Any]) -> Any:

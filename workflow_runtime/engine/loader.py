@@ -17,14 +17,14 @@ import yaml
 from workflow_runtime.errors import WorkflowDefinitionError
 
 
-class LineDict(dict):
+class LineDict(dict[str, Any]):
     """A YAML map with `line` (the map's own line) and `key_lines` (line of each key)."""
 
     line: int = 0
     key_lines: dict[str, int]
 
 
-class LineList(list):
+class LineList(list[Any]):
     """A YAML sequence with `line` and `item_lines` (line of each item)."""
 
     line: int = 0
@@ -61,7 +61,9 @@ class _LineLoader(yaml.SafeLoader):
             if self.peek() == "#":
                 while self.peek() not in _BREAKS:
                     self.forward()
-            if self.scan_line_break():
+            # types-PyYAML leaves Scanner.scan_line_break unannotated; PyYAML returns the
+            # break it consumed ("" when there is none), so only its truthiness is used.
+            if self.scan_line_break():  # type: ignore[no-untyped-call]
                 if not self.flow_level:
                     self.allow_simple_key = True
             else:

@@ -62,7 +62,7 @@ def _child_blocks(step: m.Step) -> list[m.Block]:
     return []
 
 
-def _iter_steps(block: m.Block, inside: tuple[m.Step, ...]) -> Iterator[tuple[m.Step, tuple]]:
+def _iter_steps(block: m.Block, inside: tuple[m.Step, ...]) -> Iterator[tuple[m.Step, tuple[m.Step, ...]]]:
     """Every step under `block` with the chain of steps containing it."""
     for step in block.steps:
         yield step, inside

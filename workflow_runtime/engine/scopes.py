@@ -83,8 +83,8 @@ class Frame:
         self.sizes: dict[str, int] = {}
         self.total = 0
         # Call depth and parallel nesting are inherited unless given.
-        self.depth = depth if depth is not None else (parent.depth if parent else 1)
-        self.parallel_depth = (
+        self.depth: int = depth if depth is not None else (parent.depth if parent else 1)
+        self.parallel_depth: int = (
             parallel_depth if parallel_depth is not None else (parent.parallel_depth if parent else 0)
         )
 

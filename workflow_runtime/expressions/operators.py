@@ -190,6 +190,28 @@ _ORDERINGS: dict[str, Callable[[Any, Any], bool]] = {
 }
 
 
+# Both bind `compute` (and `op`) as default arguments, not closure cells: these run for
+# every int-int operation, and a local read is the cheaper one.
+def _range_checked(compute: Callable[[int, int], int]) -> Callable[[int, int], int]:
+    """`compute`, with its result held to the int64 range."""
+
+    def checked(a: int, b: int, compute: Callable[[int, int], int] = compute) -> int:
+        return check_int(compute(a, b))
+
+    return checked
+
+
+def _zero_and_range_checked(op: str, compute: Callable[[int, int], int]) -> Callable[[int, int], int]:
+    """`compute` for `//` and `%`: a zero divisor raises ZeroDivisionError first."""
+
+    def divide(a: int, b: int, op: str = op, compute: Callable[[int, int], int] = compute) -> int:
+        if b == 0:
+            _zero_check(op, b)
+        return check_int(compute(a, b))
+
+    return divide
+
+
 def _int_pair_shortcuts() -> dict[str, Callable[[int, int], Any]]:
     """The operators whose (INTEGER, INTEGER) cell needs no check but int64 range, read
     from the tables (so they cannot disagree): the hot path of loops and counters."""
@@ -201,13 +223,9 @@ def _int_pair_shortcuts() -> dict[str, Callable[[int, int], Any]]:
     for op, table in TABLES.items():
         cell = table[(INTEGER, INTEGER)]
         if cell == INTEGER and op in ("+", "-", "*"):
-            compute = _INTEGER_OPS[op]
-            shortcuts[op] = lambda a, b, compute=compute: check_int(compute(a, b))
+            shortcuts[op] = _range_checked(_INTEGER_OPS[op])
         elif cell == INTEGER and op in ("//", "%"):
-            compute = _INTEGER_OPS[op]
-            shortcuts[op] = lambda a, b, op=op, compute=compute: (
-                check_int(compute(a, b)) if b != 0 else _zero_check(op, b)
-            )
+            shortcuts[op] = _zero_and_range_checked(op, _INTEGER_OPS[op])
         elif cell == BOOL and op in _ORDERINGS:
             shortcuts[op] = _ORDERINGS[op]
     return shortcuts

@@ -90,11 +90,12 @@ def _cloud_event(body: Any) -> dict[str, Any]:
         if not isinstance(raw, str):
             raise _bad_request("jsonMessage must be a JSON string: use json.encode_to_string")
         try:
-            event = json.loads(raw)
+            decoded = json.loads(raw)
         except ValueError:
             raise _bad_request(f"jsonMessage is not valid JSON: {raw[:80]!r}") from None
-        if not isinstance(event, dict):
+        if not isinstance(decoded, dict):
             raise _bad_request("jsonMessage must encode a JSON object (a CloudEvent)")
+        event: dict[str, Any] = decoded
     else:
         event = _from_proto(body["protoMessage"])
     missing = [key for key in _REQUIRED if not event.get(key)]

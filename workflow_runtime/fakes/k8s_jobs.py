@@ -134,9 +134,8 @@ def new_job(
     name = metadata.get("name")
     if not name and metadata.get("generateName"):
         name = f"{metadata['generateName']}{uid[:5]}"
-    _check_name(name)
-    spec = job.get("spec")
-    _check_spec(name, spec)
+    name = _check_name(name)
+    spec = _check_spec(name, job.get("spec"))
     controller = {"batch.kubernetes.io/controller-uid": uid, "batch.kubernetes.io/job-name": name}
     labels = {**(metadata.get("labels") or {}), **controller, "controller-uid": uid, "job-name": name}
     job["apiVersion"] = "batch/v1"
@@ -248,7 +247,8 @@ def _check_type(job: dict[str, Any]) -> None:
         raise status_error(400, f"the kind in the data ({kind}) does not match the expected kind (Job)")
 
 
-def _check_name(name: Any) -> None:
+def _check_name(name: Any) -> str:
+    """`name` once it is a valid Job name (else a 422 Status naming the rule it breaks)."""
     if not name:
         raise _invalid("", "metadata.name: Required value: name or generateName is required")
     if not isinstance(name, str) or not _DNS_SUBDOMAIN.match(name) or len(name) > MAX_NAME_LENGTH:
@@ -257,9 +257,11 @@ def _check_name(name: Any) -> None:
             f"metadata.name: Invalid value: {name!r}: must be a lowercase RFC 1123 subdomain of at most "
             f"{MAX_NAME_LENGTH} characters (lowercase letters, digits, '-' and '.')",
         )
+    return name
 
 
-def _check_spec(name: str, spec: Any) -> None:
+def _check_spec(name: str, spec: Any) -> dict[str, Any]:
+    """`spec` once it has a pod template with named, imaged containers (else a 422 Status)."""
     if not isinstance(spec, dict) or not isinstance(spec.get("template"), dict):
         raise _invalid(name, "spec.template: Required value")
     pod = spec["template"].get("spec")
@@ -284,6 +286,7 @@ def _check_spec(name: str, spec: Any) -> None:
         value = spec.get(key)
         if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < minimum):
             raise _invalid(name, f"spec.{key}: Invalid value: {value!r}: must be an integer >= {minimum}")
+    return spec
 
 
 def _invalid(name: str, cause: str) -> ApiError:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from workflow_runtime.expressions.values import copy_value
+from workflow_runtime.expressions.values import copy_map, copy_value
 from workflow_runtime.stdlib.spec import Registry, expect
 
 registry = Registry()
@@ -46,21 +46,21 @@ def map_get(ctx: Any, map: Any, keys: Any) -> Any:
 @registry.function("map.merge")
 def map_merge(ctx: Any, first: Any, second: Any) -> dict[str, Any]:
     """Shallow merge: keys of `second` replace those of `first`."""
-    expect("map.merge", "first", first, "map")
-    expect("map.merge", "second", second, "map")
-    return copy_value({**first, **second})
+    base = expect("map.merge", "first", first, "map")
+    updates = expect("map.merge", "second", second, "map")
+    return copy_map({**base, **updates})
 
 
 @registry.function("map.merge_nested")
 def map_merge_nested(ctx: Any, first: Any, second: Any) -> dict[str, Any]:
     """Deep merge: maps under the same key merge recursively, other values from `second` win."""
-    expect("map.merge_nested", "first", first, "map")
-    expect("map.merge_nested", "second", second, "map")
-    return _merge_nested(first, second)
+    base = expect("map.merge_nested", "first", first, "map")
+    updates = expect("map.merge_nested", "second", second, "map")
+    return _merge_nested(base, updates)
 
 
 def _merge_nested(first: dict[str, Any], second: dict[str, Any]) -> dict[str, Any]:
-    result = copy_value(first)
+    result = copy_map(first)
     for key, value in second.items():
         if isinstance(result.get(key), dict) and isinstance(value, dict):
             result[key] = _merge_nested(result[key], value)

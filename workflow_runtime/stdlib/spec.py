@@ -6,7 +6,7 @@ import functools
 import inspect
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal, TypeVar, overload
 
 from workflow_runtime.errors import make_error
 from workflow_runtime.expressions.values import describe, is_int
@@ -22,16 +22,20 @@ class FunctionSpec:
     impl: Callable[..., Any]
 
 
+# A function registered by `Registry.function`, which returns it unchanged (typed as it was).
+Impl = TypeVar("Impl", bound=Callable[..., Any])
+
+
 class Registry:
     """Collects the FunctionSpecs of one stdlib module through the `function` decorator."""
 
     def __init__(self) -> None:
         self.specs: dict[str, FunctionSpec] = {}
 
-    def function(self, name: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    def function(self, name: str) -> Callable[[Impl], Impl]:
         """Register `impl(ctx, p1, p2=default, ...)` as `name`; params come from its signature."""
 
-        def register(impl: Callable[..., Any]) -> Callable[..., Any]:
+        def register(impl: Impl) -> Impl:
             params = list(inspect.signature(impl).parameters.values())[1:]
             required = sum(1 for p in params if p.default is inspect.Parameter.empty)
             guarded = _guard_recursion(name, impl)
@@ -81,10 +85,28 @@ _KIND_CHECKS: dict[str, Callable[[Any], bool]] = {
 }
 
 
-def expect(function: str, param: str, value: Any, *kinds: str) -> None:
-    """Raise a TypeError error map unless `value` is one of the Workflows `kinds`."""
+# With one kind, `expect` returns the value typed as that kind's Python type (the check in
+# _KIND_CHECKS guarantees it), so a caller can use it without a cast.
+@overload
+def expect(function: str, param: str, value: Any, kind: Literal["string"], /) -> str: ...
+@overload
+def expect(function: str, param: str, value: Any, kind: Literal["int"], /) -> int: ...
+@overload
+def expect(function: str, param: str, value: Any, kind: Literal["double"], /) -> float: ...
+@overload
+def expect(function: str, param: str, value: Any, kind: Literal["boolean"], /) -> bool: ...
+@overload
+def expect(function: str, param: str, value: Any, kind: Literal["list"], /) -> list[Any]: ...
+@overload
+def expect(function: str, param: str, value: Any, kind: Literal["map"], /) -> dict[str, Any]: ...
+@overload
+def expect(function: str, param: str, value: Any, kind: Literal["bytes"], /) -> bytes: ...
+@overload
+def expect(function: str, param: str, value: Any, *kinds: str) -> Any: ...
+def expect(function: str, param: str, value: Any, *kinds: str) -> Any:
+    """Return `value` if it is one of the Workflows `kinds`, else raise a TypeError error map."""
     if any(_KIND_CHECKS[kind](value) for kind in kinds):
-        return
+        return value
     wanted = " or ".join(kinds)
     raise make_error(
         "TypeError",

@@ -10,7 +10,8 @@ from __future__ import annotations
 import codecs
 import re
 import urllib.parse
-from typing import Any
+from collections.abc import Callable, Iterator
+from typing import Any, Protocol
 
 import re2
 
@@ -19,12 +20,28 @@ from workflow_runtime.stdlib.spec import Registry, expect, value_error
 registry = Registry()
 
 
-def _compile(function: str, regexp: str, *, longest: bool = False) -> Any:
+class _Match(Protocol):
+    """What this module uses of a `re2._Match` (google-re2 ships no type information)."""
+
+    def start(self, group: int = 0) -> int: ...
+    def group(self, group: int = 0) -> str: ...
+
+
+class _Pattern(Protocol):
+    """What this module uses of a compiled `re2._Regexp`, matched against `str` text."""
+
+    def search(self, text: str) -> _Match | None: ...
+    def finditer(self, text: str) -> Iterator[_Match]: ...
+    def sub(self, repl: Callable[[_Match], str], text: str) -> str: ...
+
+
+def _compile(function: str, regexp: str, *, longest: bool = False) -> _Pattern:
     options = re2.Options()
     options.log_errors = False  # the error comes back to the workflow, not to stderr
     options.longest_match = longest
     try:
-        return re2.compile(regexp, options)
+        pattern: _Pattern = re2.compile(regexp, options)
+        return pattern
     except re2.error as error:
         reason = error.args[0] if error.args else error
         if isinstance(reason, bytes):
@@ -61,18 +78,18 @@ def utf8_text(data: bytes) -> str:
 @registry.function("text.decode")
 def decode(ctx: Any, data: Any, charset: Any = "UTF-8") -> str:
     """Text of bytes in a charset (UTF-8 by default); undecodable bytes become U+FFFD."""
-    expect("text.decode", "data", data, "bytes")
+    raw = expect("text.decode", "data", data, "bytes")
     name = _charset("text.decode", charset)
-    return data.decode(name, errors=_FFFD_PER_BYTE)
+    return raw.decode(name, errors=_FFFD_PER_BYTE)
 
 
 @registry.function("text.encode")
 def encode(ctx: Any, text: Any, charset: Any = "UTF-8") -> bytes:
     """Bytes of text in a charset (UTF-8 by default)."""
-    expect("text.encode", "text", text, "string")
+    checked = expect("text.encode", "text", text, "string")
     name = _charset("text.encode", charset)
     try:
-        return text.encode(name)
+        return checked.encode(name)
     except UnicodeEncodeError:
         raise value_error("text.encode", f"text cannot be encoded as {charset}") from None
 
@@ -114,34 +131,34 @@ def match_regex(ctx: Any, source: Any, regexp: Any) -> bool:
 @registry.function("text.replace_all")
 def replace_all(ctx: Any, source: Any, substr: Any, repl: Any) -> str:
     """Replace every occurrence, leftmost first; "" matches before and after each character."""
-    expect("text.replace_all", "source", source, "string")
-    expect("text.replace_all", "substr", substr, "string")
-    expect("text.replace_all", "repl", repl, "string")
+    text = expect("text.replace_all", "source", source, "string")
+    old = expect("text.replace_all", "substr", substr, "string")
+    new = expect("text.replace_all", "repl", repl, "string")
     # str.replace does what the page says of "": k+1 replacements for k code points.
-    return source.replace(substr, repl)
+    return text.replace(old, new)
 
 
 @registry.function("text.replace_all_regex")
 def replace_all_regex(ctx: Any, source: Any, regexp: Any, repl: Any) -> str:
     """Replace every leftmost-longest match with `repl`, taken literally (no backreferences)."""
-    expect("text.replace_all_regex", "source", source, "string")
+    text = expect("text.replace_all_regex", "source", source, "string")
     expect("text.replace_all_regex", "regexp", regexp, "string")
-    expect("text.replace_all_regex", "repl", repl, "string")
+    replacement = expect("text.replace_all_regex", "repl", repl, "string")
     # Page: among matches starting at one index the longest is replaced, and
     # "Backreferences are not supported", so `\1` in repl is plain text.
     pattern = _compile("text.replace_all_regex", regexp, longest=True)
-    return pattern.sub(lambda match: repl, source)
+    return pattern.sub(lambda match: replacement, text)
 
 
 @registry.function("text.split")
 def split(ctx: Any, source: Any, separator: Any) -> list[str]:
     """Substrings between the (leftmost, non-overlapping) separators, empty ones included."""
-    expect("text.split", "source", source, "string")
+    text = expect("text.split", "source", source, "string")
     expect("text.split", "separator", separator, "string")
     if separator == "":
         # Page: ValueError "If separator is an empty string".
         raise value_error("text.split", "separator must not be empty")
-    return source.split(separator)
+    return text.split(separator)
 
 
 @registry.function("text.substring")
@@ -165,15 +182,13 @@ def _clamp(index: int, length: int) -> int:
 @registry.function("text.to_lower")
 def to_lower(ctx: Any, source: Any) -> str:
     """Lower-case copy."""
-    expect("text.to_lower", "source", source, "string")
-    return source.lower()
+    return expect("text.to_lower", "source", source, "string").lower()
 
 
 @registry.function("text.to_upper")
 def to_upper(ctx: Any, source: Any) -> str:
     """Upper-case copy."""
-    expect("text.to_upper", "source", source, "string")
-    return source.upper()
+    return expect("text.to_upper", "source", source, "string").upper()
 
 
 # url_encode / url_encode_plus pages: "Letters, digits, and the characters .-_ are not
