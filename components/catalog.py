@@ -23,7 +23,7 @@ RegionRouting = Literal["legacy", "primary-secondary", "none"]
 TRIGGER_KINDS: tuple[str, ...] = ("gcs", "event", "schedule", "manual")
 REGION_ROUTINGS: tuple[str, ...] = ("legacy", "primary-secondary", "none")
 EXPERIMENTAL_FLAGS: tuple[str, ...] = ("dream2flow", "dwm")
-CAPABILITIES: tuple[str, ...] = ("cloud-build", "gke-read", "gke-jobs", "monitoring-read", "logging-read")
+CAPABILITIES: tuple[str, ...] = ("gke-read", "gke-jobs", "monitoring-read", "logging-read")
 SCHEDULE_SETTINGS: tuple[str, ...] = ("poller", "retention", "sceneGeneration")
 
 # Workflow ids: letters, digits, hyphens, underscores; start with a letter; at most 64.

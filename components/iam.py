@@ -58,11 +58,6 @@ EVENT_RECEIVER = "roles/eventarc.eventReceiver"
 
 # capability (catalog) -> the narrowest predefined roles that cover it.
 CAPABILITY_ROLES: dict[str, tuple[str, ...]] = {
-    # Create and read builds. A build that runs as a user-specified service account also
-    # needs iam.serviceAccounts.actAs on that one account (roles/iam.serviceAccountUser
-    # granted on it, not on the project): it comes with the build account itself, when
-    # the workflows that submit builds get their logic.
-    "cloud-build": ("roles/cloudbuild.builds.editor",),
     # Read GKE clusters and their endpoint (no workload or credential writes).
     "gke-read": ("roles/container.clusterViewer",),
     # Create, read and delete Kubernetes Jobs through the Kubernetes API connector (gke.*),
@@ -148,8 +143,6 @@ PROJECT_LEVEL_ROLES: dict[str, str] = {
     "agent: the agent's role on the project",
     "roles/pubsub.publisher": "cloud.google.com/eventarc/docs/workflows/route-trigger-cloud-storage: "
     "the Cloud Storage service agent publishes to topics Eventarc creates (names unknown beforehand)",
-    "roles/cloudbuild.builds.editor": "cloud.google.com/build/docs/securing-builds/"
-    "configure-access-to-resources: builds are granted on the project (a build is no IAM resource)",
     "roles/container.clusterViewer": "cloud.google.com/iam/docs/roles-permissions/container: "
     "lowest-level resource Project",
     "roles/monitoring.viewer": "cloud.google.com/monitoring/access-control: Monitoring roles are "

@@ -36,7 +36,6 @@ BASE_APIS: tuple[str, ...] = (
     "iam.googleapis.com",
 )
 CAPABILITY_APIS: dict[str, str] = {
-    "cloud-build": "cloudbuild.googleapis.com",
     "gke-read": "container.googleapis.com",
     "gke-jobs": "container.googleapis.com",
     "monitoring-read": "monitoring.googleapis.com",
