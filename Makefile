@@ -18,9 +18,11 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 plan: install
 	$(BIN)/python -m tools.plan --stack $(STACK)
 
-# Rewrite the golden plans plans/<stack>.json (commit them with the change that moved them).
+# Rewrite the golden plans plans/<stack>.json and the inventories
+# tests/program/inventory/<stack>.yaml (commit them with the change that moved them).
 plans: install
 	$(BIN)/python -m tools.golden_plans
+	$(BIN)/python -m tools.inventory
 
 test: install
 	$(BIN)/ruff check .

@@ -509,6 +509,14 @@ def load_stack_config(raw: Mapping[str, Any], *, project: str | None, region: st
         job_regions=_job_regions(r, raw.get("jobRegions")),
         events=_event_bus(r, r.section(raw, "eventBus"), gcp_region),
     )
+    if config.event_routing == "direct" and config.reconciler.schedule.enabled:
+        # The reconciler re-drives markers through marker-router, which direct mode lacks.
+        r.problem(
+            "reconciler.enabled",
+            True,
+            "false with eventRouting: direct (the reconciler re-drives markers through the "
+            "marker router, which only router mode deploys)",
+        )
     if r.problems:
         raise ConfigError(r.problems)
     return config

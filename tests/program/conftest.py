@@ -7,6 +7,10 @@ import pytest
 from components.stack_files import STACKS
 from tools.mock_engine import Evaluation, evaluate_cached
 
+# Config overrides for `eventRouting: direct`: no marker router, so no reconciler either
+# (it re-drives through the router; the config refuses it enabled in direct mode).
+DIRECT: tuple[tuple[str, object], ...] = (("eventRouting", "direct"), ("reconciler.enabled", False))
+
 
 @pytest.fixture(params=STACKS)
 def stack(request: pytest.FixtureRequest) -> str:

@@ -9,6 +9,7 @@ import pytest
 
 from components.catalog import load_catalog
 from components.stack_files import STACKS, project_name
+from tests.program.conftest import DIRECT
 from tools.adopt import (
     ORIGINAL_TRIGGERS,
     SCHEDULER_JOB,
@@ -104,7 +105,7 @@ def test_original_triggers_never_collide_with_the_router() -> None:
 
 def test_direct_routing_in_the_workflows_region_collides_and_is_named() -> None:
     try:
-        evaluation = evaluate_cached("staging", (("eventRouting", "direct"),))
+        evaluation = evaluate_cached("staging", DIRECT)
     except ProgramFailed as failed:  # over the bucket's 10 notification configs
         pytest.fail(f"staging in direct mode should deploy: {failed}")
     collisions = colliding_triggers(evaluation, "us-central1")

@@ -397,6 +397,13 @@ _INVALID: list[tuple[str, dict[str, Any], str, str, str]] = [
         "true or false",
     ),
     ("bad routing", {"eventRouting": "fanout"}, "eventRouting", '"fanout"', "one of router, direct"),
+    (
+        "reconciler without a router",
+        {"eventRouting": "direct"},
+        "reconciler.enabled",
+        "true",
+        "false with eventRouting: direct",
+    ),
     ("label key case", {"labels": {"Team": "x"}}, "labels.Team", '"Team"', "a label key"),
     ("label value case", {"labels": {"team": "Robotics"}}, "labels.team", '"Robotics"', "a label value"),
     ("label value number", {"labels": {"tier": 5}}, "labels.tier", "5 (an integer)", "a string label value"),

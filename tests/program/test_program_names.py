@@ -10,6 +10,7 @@ import pytest
 from components import naming
 from components.catalog import load_catalog
 from components.stack_files import STACKS
+from tests.program.conftest import DIRECT
 from tests.program.resource_types import NOTIFICATION_CHANNEL
 from tools.mock_engine import Evaluation, evaluate_cached
 
@@ -26,7 +27,7 @@ LABEL_VALUE = re.compile(r"^[a-z0-9_-]{0,63}$")
 def run(request: pytest.FixtureRequest) -> Evaluation:
     """Both stacks, plus staging in direct mode (which has the per-workflow trigger ids)."""
     if request.param == "direct":
-        return evaluate_cached("staging", (("eventRouting", "direct"),))
+        return evaluate_cached("staging", DIRECT)
     return evaluate_cached(request.param)
 
 

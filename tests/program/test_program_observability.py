@@ -12,6 +12,7 @@ import pytest
 from components.catalog import load_catalog
 from components.config import ConfigError, load_stack_config
 from components.stack_files import load_stack
+from tests.program.conftest import DIRECT
 from tests.program.resource_types import ALERT_POLICY, DASHBOARD, LOG_METRIC, NOTIFICATION_CHANNEL
 from tools.mock_engine import Evaluation, evaluate, evaluate_cached
 
@@ -124,8 +125,8 @@ def test_thresholds_group_by_labels_their_metric_has(run: Evaluation) -> None:
 
 def test_failed_executions_per_deployed_workflow(stack: str) -> None:
     """Workflows' own metric, one series per workflow, restricted to what the stack deploys."""
-    for routing, router in (("router", ["marker-router"]), ("direct", [])):
-        run = evaluate_cached(stack, (("eventRouting", routing),))
+    for overrides, router in (((), ["marker-router"]), (DIRECT, [])):
+        run = evaluate_cached(stack, overrides)
         threshold = _alert(run, "[Blueprint] Workflow Execution Failed")["conditions"][0][
             "conditionThreshold"
         ]

@@ -51,7 +51,16 @@ def test_set_overrides_a_config_path(capsys: pytest.CaptureFixture[str]) -> None
 def test_a_failing_program_prints_the_error(capsys: pytest.CaptureFixture[str]) -> None:
     """Invalid layouts exit 1 with the program's message on stderr."""
     status = plan.main(
-        ["--stack", "staging", "--set", "eventRouting=direct", "--set", "experimental.shared=true"]
+        [
+            "--stack",
+            "staging",
+            "--set",
+            "eventRouting=direct",
+            "--set",
+            "reconciler.enabled=false",
+            "--set",
+            "experimental.shared=true",
+        ]
     )
     assert status == 1
     assert "at most 10 notification configurations" in capsys.readouterr().err

@@ -13,6 +13,7 @@ from components.catalog import load_catalog
 from components.env import trigger_markers
 from components.routing import MAX_FINALIZE_TRIGGERS_PER_BUCKET, RoutingError, route_table
 from components.stack_files import load_stack
+from tests.program.conftest import DIRECT
 from tools.mock_engine import Evaluation, ProgramFailed, evaluate, evaluate_cached
 
 USD = ["arena-export-pipeline", "episode-generation-pipeline"]
@@ -152,7 +153,7 @@ def test_router_account_only_starts_workflows_and_logs() -> None:
 
 def test_direct_mode_over_the_bucket_limit_fails_before_any_resource() -> None:
     """Eleven direct finalize triggers on one bucket: a clear error and nothing registered."""
-    overrides = {"eventRouting": "direct", "experimental.shared": True}
+    overrides = {**dict(DIRECT), "experimental.shared": True}
     with pytest.raises(ProgramFailed) as failure:
         evaluate("staging", overrides=overrides)
     error = failure.value.error
@@ -167,5 +168,5 @@ def test_direct_mode_over_the_bucket_limit_fails_before_any_resource() -> None:
 
 def test_direct_mode_at_the_limit_deploys() -> None:
     """Ten direct triggers (staging: nine GCS workflows + Dream2Flow) are allowed."""
-    run = evaluate_cached("staging", (("eventRouting", "direct"),))
+    run = evaluate_cached("staging", DIRECT)
     assert len(run.of_type("gcp:eventarc/trigger:Trigger")) == MAX_FINALIZE_TRIGGERS_PER_BUCKET

@@ -10,6 +10,7 @@ import pytest
 
 from components.catalog import load_catalog
 from components.stack_files import load_stack
+from tests.program.conftest import DIRECT
 from tests.program.resource_types import ENROLLMENT, JOB, PIPELINE, TRIGGER
 from tools.mock_engine import (
     GET_BUCKET_INVOKE,
@@ -185,7 +186,7 @@ def test_experimental_workflows_are_triggered_only_when_enabled() -> None:
 
 def test_direct_mode_gives_each_enabled_gcs_workflow_its_own_trigger() -> None:
     """eventRouting: direct: no router; one trigger per enabled GCS workflow, same filters."""
-    run = evaluate_cached("staging", (("eventRouting", "direct"),))
+    run = evaluate_cached("staging", DIRECT)
     config = load_stack("staging")
     assert run.counts().get("blueprint:workflows:MarkerRouter") is None
     triggers = run.of_type(TRIGGER)
