@@ -18,24 +18,18 @@ Steps are Cloud Workflows' billed internal steps (every step, connector poll and
 
 from __future__ import annotations
 
-import itertools
 import math
 from collections import Counter
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from typing import Any
+from collections.abc import Callable
 
 from components.catalog import WORKFLOWS_DIR
 from components.routing import router_env
 from tools.in_memory_bucket import InMemoryBucket
-from tools.pipeline_world import CATALOG, PROD, Pipeline
+from tools.pipeline_world import CATALOG, PROD, Pipeline, pipeline_worlds
 from tools.retention_world import DAY, age
 from tools.scene_batch_world import put_manifest, scene_ids
 from tools.scene_e2e import count_api_calls, experimental_config, prepare, run_scene
-from workflow_runtime.connectors.gcs_client import GcsClient
-from workflow_runtime.connectors.gcs_emulator import GcsEmulator
 from workflow_runtime.engine import Limits
-from workflow_runtime.testing import WorkflowEnv
 
 IGNORED = "scenes/s1/layout/room.json"
 BATCH_SCENES, BATCH_CONCURRENT, JOB_SECONDS = 100, 10, 600.0
@@ -53,24 +47,6 @@ SCENE_OBJECTS = {
 }
 
 Row = tuple[str, str, str, str]
-
-
-@contextmanager
-def _worlds() -> Iterator[Callable[..., Pipeline]]:
-    emulator = GcsEmulator()
-    emulator.start()
-    counter = itertools.count(1)
-    try:
-
-        def make(config: Any = PROD) -> Pipeline:
-            storage = GcsClient(emulator.url)
-            bucket = f"bench-costs-{next(counter)}"
-            storage.create_bucket(bucket)
-            return Pipeline(WorkflowEnv(storage, bucket), config=config)
-
-        yield make
-    finally:
-        emulator.stop()
 
 
 def ignored_object(make: Callable[..., Pipeline]) -> list[Row]:
@@ -217,7 +193,7 @@ def _check_against_the_emulator(
 
 def main() -> None:
     """Print the table."""
-    with _worlds() as make:
+    with pipeline_worlds("bench-costs") as make:
         rows = [
             *ignored_object(make),
             *scene_end_to_end(make, experimental=False),

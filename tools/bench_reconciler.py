@@ -13,21 +13,17 @@ starts nothing (the row counts the reconciler's own steps).
 
 from __future__ import annotations
 
-import itertools
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from components.catalog import WORKFLOWS_DIR
 from tools.in_memory_bucket import InMemoryBucket
-from tools.pipeline_world import PROD, Pipeline
+from tools.pipeline_world import Pipeline, pipeline_worlds
 from tools.reconciler_world import RECONCILER, ROUTER, reconcile, seed_scenes
 from tools.retention_world import DAY
 from tools.scene_e2e import count_api_calls
-from workflow_runtime.connectors.gcs_client import GcsClient
-from workflow_runtime.connectors.gcs_emulator import GcsEmulator
 from workflow_runtime.engine import Limits
-from workflow_runtime.testing import WorkflowEnv
 
 SIZES = (10, 100, 1_000)
 DATA_PER_SCENE = 40
@@ -70,22 +66,14 @@ def bucket_objects(scenes: int) -> dict[str, float]:
 
 @contextmanager
 def _worlds() -> Iterator[Callable[[], Pipeline]]:
-    emulator = GcsEmulator()
-    emulator.start()
-    counter = itertools.count(1)
-    try:
+    with pipeline_worlds("bench-reconciler") as make:
 
-        def make() -> Pipeline:
-            storage = GcsClient(emulator.url)
-            bucket = f"bench-reconciler-{next(counter)}"
-            storage.create_bucket(bucket)
-            world = Pipeline(WorkflowEnv(storage, bucket), config=PROD)
+        def with_router() -> Pipeline:
+            world = make()
             world.env.deploy(ROUTER, WORKFLOWS_DIR / "marker-router.yaml", env={"MARKER_ROUTES": "{}"})
             return world
 
-        yield make
-    finally:
-        emulator.stop()
+        yield with_router
 
 
 def _run(world: Pipeline) -> Result:

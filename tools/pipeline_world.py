@@ -6,9 +6,11 @@ seed markers and to call one library subworkflow on its own."""
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import json
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -19,6 +21,8 @@ from components.env import workflow_env
 from components.sources import workflow_source
 from components.stack_files import load_stack
 from workflow_runtime.connectors.errors import api_error
+from workflow_runtime.connectors.gcs_client import GcsClient
+from workflow_runtime.connectors.gcs_emulator import GcsEmulator
 from workflow_runtime.engine import ExecutionResult
 from workflow_runtime.fakes.cloud_run import FakeCloudRun, JobRun
 from workflow_runtime.testing import WorkflowEnv
@@ -148,6 +152,26 @@ def _watch_operations(cloud_run: FakeCloudRun, on_done: Callable[[JobRun], None]
 
     cloud_run.get_operation = watched_operation  # type: ignore[method-assign]
     cloud_run.get_execution = watched_execution  # type: ignore[method-assign]
+
+
+@contextmanager
+def pipeline_worlds(prefix: str) -> Iterator[Callable[..., Pipeline]]:
+    """For the benchmarks: `make(config=PROD)` gives a Pipeline on a fresh bucket
+    (`<prefix>-N`) of one fake-gcs-server that runs for the block."""
+    emulator = GcsEmulator()
+    emulator.start()
+    counter = itertools.count(1)
+
+    def make(config: StackConfig = PROD) -> Pipeline:
+        storage = GcsClient(emulator.url)
+        bucket = f"{prefix}-{next(counter)}"
+        storage.create_bucket(bucket)
+        return Pipeline(WorkflowEnv(storage, bucket), config=config)
+
+    try:
+        yield make
+    finally:
+        emulator.stop()
 
 
 def metrics(result: ExecutionResult, kind: str) -> list[dict[str, Any]]:

@@ -13,16 +13,12 @@ longer Cloud Run job adds one poll (four steps) per minute once the backoff reac
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from tools.pipeline_world import Pipeline
-from workflow_runtime.connectors.gcs_client import GcsClient
-from workflow_runtime.connectors.gcs_emulator import GcsEmulator
+from tools.pipeline_world import Pipeline, pipeline_worlds
 from workflow_runtime.engine import ExecutionResult
-from workflow_runtime.testing import WorkflowEnv
 
 QUALITY_REPORT = "scenes/s1/episode-generation-job/quality_gate_report.json"
 PASSING = {"summary": {"can_proceed": True, "blocking_failures": 0}}
@@ -156,17 +152,7 @@ def measure(make: Callable[[], Pipeline], name: str, scenario: Scenario) -> tupl
 
 def main() -> None:
     """Print the table."""
-    emulator = GcsEmulator()
-    emulator.start()
-    counter = itertools.count(1)
-    try:
-
-        def make() -> Pipeline:
-            storage = GcsClient(emulator.url)
-            bucket = f"costs-{next(counter)}"
-            storage.create_bucket(bucket)
-            return Pipeline(WorkflowEnv(storage, bucket))
-
+    with pipeline_worlds("costs") as make:
         print(
             "| workflow | happy path: internal steps | (result) | ignored object: internal steps | (result) |"
         )
@@ -177,8 +163,6 @@ def main() -> None:
             note = f" (+{external} external)" if external else ""
             cells = [name, f"{happy.internal}{note}", happy.outcome, str(ignored.internal), ignored.outcome]
             print("| " + " | ".join(cells) + " |")
-    finally:
-        emulator.stop()
 
 
 if __name__ == "__main__":
