@@ -96,11 +96,14 @@ class Runtime:
 
         started.body = body
         if self.clock.running:
-            started.task = self.clock.spawn(started.ctx.execution_id, body)
-            self._tasks.append(started.task)
+            self._spawn(started)
         else:
             self._queued.append(started)
         return started
+
+    def _spawn(self, started: StartedExecution) -> None:
+        started.task = self.clock.spawn(started.ctx.execution_id, started.body)
+        self._tasks.append(started.task)
 
     def wait(self, *, seed: int | None = None) -> None:
         """Run every started execution, and everything they start, concurrently until all
@@ -111,9 +114,7 @@ class Runtime:
         with self.clock.task("scheduler"):
             while True:
                 while self._queued:
-                    started = self._queued.pop(0)
-                    started.task = self.clock.spawn(started.ctx.execution_id, started.body)
-                    self._tasks.append(started.task)
+                    self._spawn(self._queued.pop(0))
                 live = [task for task in self._tasks if not task.done]
                 if not live:
                     break
