@@ -33,14 +33,27 @@ import pytest
 from workflow_runtime.connectors.errors import ApiError
 from workflow_runtime.connectors.gcs_client import GcsClient
 from workflow_runtime.connectors.gcs_emulator import GcsEmulator
+from workflow_runtime.connectors.gcs_glob import compile_glob
 from workflow_runtime.connectors.gcs_preconditions import current_metadata
 from workflow_runtime.connectors.names import rfc3339
 from workflow_runtime.engine import CallContext, ExecutionResult, Runtime, StepCounter, VirtualClock
 from workflow_runtime.engine.clock import NO_LATENCY
-from workflow_runtime.engine.runtime import StartedExecution
+from workflow_runtime.engine.runtime import StartedExecution, clear_compile_cache
 from workflow_runtime.fakes import Deployment, PublishedEvent, Services
 
 _bucket_ids = itertools.count(1)
+
+
+def clear_caches() -> None:
+    """Empty the runtime's memo caches (compiled workflows, compiled matchGlob patterns).
+
+    Nothing needs this in a normal run: the caches are keyed by their whole input. Under
+    mutation testing each mutant's test session is forked from a process in which the
+    unmutated code filled them, so a mutant in the loader, the expression parser or the
+    glob compiler would never run.
+    """
+    clear_compile_cache()
+    compile_glob.cache_clear()
 
 
 def connector_context(services: Services, runtime: Runtime | None = None) -> CallContext:

@@ -199,6 +199,12 @@ class Runtime:
         }
 
 
+def clear_compile_cache() -> None:
+    """Forget every compiled workflow (mutation testing: a process forked after the
+    unmutated code compiled them must compile them again with the mutant)."""
+    _compile.cache_clear()
+
+
 @functools.lru_cache(maxsize=256)
 def _compile(
     file: str, text: str, name: str, library: tuple[tuple[str, str], ...], limits: Limits
