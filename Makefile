@@ -38,10 +38,12 @@ bench: install
 bench-costs: install
 	$(BIN)/python -m tools.bench_costs
 
-# Mutation testing (docs/mutation.md): mutmut over the runtime's semantic layers and
-# components/ (config in pyproject.toml), then the score per layer. Hours on a cold start
-# with 2 cores; mutmut keeps its results in mutants/ and reruns only what changed.
+# Mutation testing (docs/mutation/README.md): mutmut over the runtime's semantic layers and
+# components/ (config in pyproject.toml), then the score per layer. MUTANTS narrows the run
+# to a glob of mutant names (make mutation MUTANTS='workflow_runtime.stdlib.*'); mutmut keeps
+# its results in mutants/.
 MUTATION_JOBS ?= 2
+MUTANTS ?=
 mutation: install
-	$(BIN)/mutmut run --max-children $(MUTATION_JOBS)
+	$(BIN)/mutmut run --max-children $(MUTATION_JOBS) $(MUTANTS)
 	$(BIN)/python -m tools.mutation_report
