@@ -1,23 +1,25 @@
 """Trigger resources: Eventarc Cloud Storage triggers, Eventarc Advanced enrollments and
-pipelines for custom events, and Cloud Scheduler jobs.
+pipelines for custom events, and Cloud Scheduler jobs, and the description of each.
 
 Each function creates the resources of one trigger under the caller's parent and makes
 them depend on the IAM they need (from the project platform, `TriggerPlatform`), so
-nothing fires before it may.
+nothing fires before it may. `describe_trigger` / `describe_router_trigger` build the plain
+`trigger` output of a workflow and of the marker router (one Cloud Storage description for
+both); `create_trigger` registers what a workflow's trigger kind needs.
 """
 
 from __future__ import annotations
 
 import base64
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, Protocol
 
 import pulumi
 import pulumi_gcp as gcp
 
 from components import naming
-from components.catalog import WorkflowSpec
+from components.catalog import WorkflowSpec, trigger_enabled
 from components.config import StackConfig
 
 GCS_FINALIZED = "google.cloud.storage.object.v1.finalized"
@@ -217,3 +219,76 @@ def scheduler_job(
             opts, pulumi.ResourceOptions(depends_on=[*platform.scheduler_deps, *depends_on])
         ),
     )
+
+
+def describe_trigger(spec: WorkflowSpec, config: StackConfig) -> dict[str, Any]:
+    """The `trigger` output of a catalog workflow: its kind, whether it exists in this stack
+    (and why not), and what starts it."""
+    kind = spec.trigger.kind
+    enabled = trigger_enabled(spec, config)
+    described: dict[str, Any] = {"kind": kind, "enabled": enabled}
+    if not enabled:
+        described["reason"] = f"experimental flag {spec.experimental} is off in stack config"
+    if kind == "gcs":
+        described.update(_describe_gcs(config.event_routing, _gcs_trigger_id(spec, config), config))
+        described["markers"] = list(spec.trigger.markers)
+    elif kind == "event":
+        described.update(
+            eventType=spec.trigger.event_type,
+            enrollment=naming.enrollment_id(spec.trigger.event_type or ""),
+            pipeline=naming.pipeline_id(spec.name),
+        )
+    elif kind == "schedule":
+        schedule = config.schedule(spec.trigger.settings or "")
+        described.update(
+            schedulerJob=spec.trigger.scheduler_job,
+            schedule=schedule.schedule,
+            timeZone=schedule.time_zone,
+            paused=not schedule.enabled,
+        )
+    else:
+        described["run"] = f"gcloud workflows run {spec.name} --location={config.region} --data='{{...}}'"
+    return described
+
+
+def describe_router_trigger(config: StackConfig, routes: Mapping[str, Any]) -> dict[str, Any]:
+    """The `trigger` output of the marker router: the one bucket trigger and its route table."""
+    return {"kind": "gcs", **_describe_gcs("router", naming.ROUTER_TRIGGER, config), "routes": routes}
+
+
+def create_trigger(
+    spec: WorkflowSpec,
+    workflow_id: pulumi.Input[str],
+    config: StackConfig,
+    platform: TriggerPlatform,
+    opts: pulumi.ResourceOptions,
+    depends_on: Sequence[pulumi.Resource] = (),
+) -> None:
+    """Register the trigger resources of the workflow's kind, if its trigger is enabled (a
+    Cloud Storage workflow has its own only in direct mode; manual ones have none)."""
+    if not trigger_enabled(spec, config):
+        return
+    kind = spec.trigger.kind
+    if kind == "gcs" and config.event_routing == "direct":
+        trigger_id = naming.direct_trigger_id(spec.name)
+        gcs_trigger(f"{spec.name}-trigger", trigger_id, workflow_id, config, platform, opts, depends_on)
+    elif kind == "event":
+        event_trigger(spec, workflow_id, config, platform, opts, depends_on)
+    elif kind == "schedule":
+        scheduler_job(spec, workflow_id, config, platform, opts, depends_on)
+
+
+def _gcs_trigger_id(spec: WorkflowSpec, config: StackConfig) -> str | None:
+    """The Eventarc trigger a Cloud Storage workflow's events arrive through: the router's,
+    its own (direct mode, when enabled), or none."""
+    if config.event_routing == "router":
+        return naming.ROUTER_TRIGGER
+    return naming.direct_trigger_id(spec.name) if trigger_enabled(spec, config) else None
+
+
+def _describe_gcs(routing: str, trigger_id: str | None, config: StackConfig) -> dict[str, Any]:
+    """The part every Cloud Storage trigger description shares."""
+    described: dict[str, Any] = {"routing": routing, "bucket": config.bucket}
+    if trigger_id is not None:
+        described["eventarcTrigger"] = trigger_id
+    return described
