@@ -13,7 +13,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 import yaml
 
@@ -26,8 +26,8 @@ CATALOG_PATH = WORKFLOWS_DIR / "catalog.yaml"
 TriggerKind = Literal["gcs", "event", "schedule", "manual"]
 RegionRouting = Literal["legacy", "primary-secondary", "none"]
 
-TRIGGER_KINDS: tuple[str, ...] = ("gcs", "event", "schedule", "manual")
-REGION_ROUTINGS: tuple[str, ...] = ("legacy", "primary-secondary", "none")
+TRIGGER_KINDS: tuple[str, ...] = get_args(TriggerKind)
+REGION_ROUTINGS: tuple[str, ...] = get_args(RegionRouting)
 
 # Workflow ids: letters, digits, hyphens, underscores; start with a letter; at most 64.
 _WORKFLOW_NAME = re.compile(r"^[a-z][a-z0-9-]{0,62}[a-z0-9]$")
@@ -51,7 +51,8 @@ _WORKFLOW_KEYS = {
     "capabilities",
     "env",
 }
-_TRIGGER_KEYS: dict[str, set[str]] = {
+# The keys each trigger kind takes (what the program does with a kind: triggers.TRIGGER_KIND_RULES).
+TRIGGER_KEYS: dict[str, set[str]] = {
     "gcs": {"kind", "markers"},
     "event": {"kind", "eventType"},
     "schedule": {"kind", "schedulerJob", "settings", "argument"},
@@ -223,11 +224,11 @@ def _parse_trigger(raw: Any, where: str) -> Trigger:
     if not isinstance(raw, dict) or raw.get("kind") not in TRIGGER_KINDS:
         raise CatalogError(f"{where}: trigger.kind must be one of {TRIGGER_KINDS}")
     kind = raw["kind"]
-    unknown = set(raw) - _TRIGGER_KEYS[kind]
+    unknown = set(raw) - TRIGGER_KEYS[kind]
     if unknown:
         raise CatalogError(
             f"{where}: trigger keys {sorted(unknown)} do not apply to kind {kind}; "
-            f"allowed: {sorted(_TRIGGER_KEYS[kind])}"
+            f"allowed: {sorted(TRIGGER_KEYS[kind])}"
         )
     if kind == "gcs":
         markers = tuple(_str_list(raw, "markers", f"{where} trigger"))

@@ -238,3 +238,13 @@ def test_a_bucket_elsewhere_than_declared_fails_with_the_fix() -> None:
     assert "bucketLocation is 'us'" in message
     assert "pulumi config set bucketLocation europe-west4" in message
     assert GET_BUCKET_INVOKE in evaluate_cached("prod").invokes
+
+
+def test_every_catalog_trigger_kind_has_one_row_of_rules() -> None:
+    """A trigger kind is parsed by the catalog and deployed by its TRIGGER_KIND_RULES row:
+    a kind added on one side only fails here."""
+    from components import catalog, triggers
+
+    assert tuple(triggers.TRIGGER_KIND_RULES) == catalog.TRIGGER_KINDS
+    assert set(catalog.TRIGGER_KEYS) == set(catalog.TRIGGER_KINDS)
+    assert {s.trigger.kind for s in load_catalog().workflows.values()} == set(catalog.TRIGGER_KINDS)
