@@ -56,6 +56,11 @@ WORKFLOWS_INVOKER = "roles/workflows.invoker"
 # Publish to an Eventarc Advanced bus (eventarc.messageBuses.publish).
 BUS_PUBLISHER = "roles/eventarc.messageBusUser"
 EVENT_RECEIVER = "roles/eventarc.eventReceiver"
+# The platform's service agents (project.py): Eventarc's own role, and Pub/Sub publishing for
+# the Cloud Storage agent; the Eventarc agent mints the pipeline invoker's OAuth tokens.
+EVENTARC_AGENT_ROLE = "roles/eventarc.serviceAgent"
+GCS_AGENT_ROLE = "roles/pubsub.publisher"
+TOKEN_CREATOR = "roles/iam.serviceAccountTokenCreator"
 
 
 @dataclass(frozen=True)
@@ -127,9 +132,9 @@ PROJECT_LEVEL_ROLES: dict[str, str] = {
     "resource is Project; cloud.google.com/eventarc/docs/workflows/route-trigger-cloud-storage",
     BUS_PUBLISHER: "cloud.google.com/eventarc/advanced/docs/publish-events/create-bus: Message Bus User "
     '"on your bus project"; pulumi-gcp 10.2.0 has no MessageBus IAM resource',
-    "roles/eventarc.serviceAgent": "cloud.google.com/eventarc/docs/access-control, Eventarc service "
+    EVENTARC_AGENT_ROLE: "cloud.google.com/eventarc/docs/access-control, Eventarc service "
     "agent: the agent's role on the project",
-    "roles/pubsub.publisher": "cloud.google.com/eventarc/docs/workflows/route-trigger-cloud-storage: "
+    GCS_AGENT_ROLE: "cloud.google.com/eventarc/docs/workflows/route-trigger-cloud-storage: "
     "the Cloud Storage service agent publishes to topics Eventarc creates (names unknown beforehand)",
     # The catalog capabilities' roles, each with its page (components/capabilities.py).
     **capability_roles(),

@@ -36,16 +36,12 @@ BASE_APIS: tuple[str, ...] = (
     "logging.googleapis.com",
     "iam.googleapis.com",
 )
-EVENTARC_AGENT_ROLE = "roles/eventarc.serviceAgent"
-TOKEN_CREATOR = "roles/iam.serviceAccountTokenCreator"
-GCS_AGENT_ROLE = "roles/pubsub.publisher"
-
 # What each platform identity is granted on the project. Every grant goes through
 # iam.create_grant(s), so check_least_privilege sees all of them; ProjectPlatform checks
 # the whole table (platform_grants) before it registers anything.
-EVENTARC_AGENT_GRANT = iam.Grant(EVENTARC_AGENT_ROLE, "project", "the Eventarc service agent's role")
+EVENTARC_AGENT_GRANT = iam.Grant(iam.EVENTARC_AGENT_ROLE, "project", "the Eventarc service agent's role")
 GCS_AGENT_GRANT = iam.Grant(
-    GCS_AGENT_ROLE, "project", "the Cloud Storage service agent publishes to Eventarc's topics"
+    iam.GCS_AGENT_ROLE, "project", "the Cloud Storage service agent publishes to Eventarc's topics"
 )
 EVENTARC_INVOKER_GRANTS: tuple[iam.Grant, ...] = (
     iam.Grant(iam.EVENT_RECEIVER, "project", "receives Eventarc events"),
@@ -218,7 +214,10 @@ class ProjectPlatform(pulumi.ComponentResource):
         token_grant = iam.create_grant(
             "eventarc-agent-tokenCreator",
             iam.Grant(
-                TOKEN_CREATOR, "account", "mints the pipelines' OAuth token", account=pipeline_invoker.name
+                iam.TOKEN_CREATOR,
+                "account",
+                "mints the pipelines' OAuth token",
+                account=pipeline_invoker.name,
             ),
             eventarc_agent_member,
             config,

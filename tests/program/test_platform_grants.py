@@ -43,7 +43,7 @@ def test_an_unlisted_project_role_planted_on_the_platform_is_refused(
     _refused("roles/pubsub.editor on the project (planted): add it to PROJECT_LEVEL_ROLES")
 
 
-@pytest.mark.parametrize("role", [project.EVENTARC_AGENT_ROLE, project.GCS_AGENT_ROLE, iam.EVENT_RECEIVER])
+@pytest.mark.parametrize("role", [iam.EVENTARC_AGENT_ROLE, iam.GCS_AGENT_ROLE, iam.EVENT_RECEIVER])
 def test_each_platform_role_needs_its_documented_page(monkeypatch: pytest.MonkeyPatch, role: str) -> None:
     """The platform's own roles (no workflow has them) pass only while iam.py documents them."""
     monkeypatch.delitem(iam.PROJECT_LEVEL_ROLES, role)
