@@ -26,6 +26,7 @@ from typing import Any
 
 import pulumi
 from pulumi.runtime.mocks import MockMonitor
+from pulumi.runtime.settings import SETTINGS
 from pulumi.runtime.stack import run_pulumi_func
 from pulumi.runtime.sync_await import _sync_await
 
@@ -299,6 +300,11 @@ def _run(
     mocks: ProgramMocks,
     monitor: _RecordingMonitor,
 ) -> dict[str, Any]:
+    # MockSettings never sets `outputs`, and the SDK's ContextProperty makes the first value
+    # ever set (the import-time Settings' set) the default of every fresh context: all mock
+    # runs would share one set of output tasks, and a failed run's unfinished tasks would be
+    # awaited (and fail again, with that run's error) by the next run's wait_for_rpcs.
+    SETTINGS.outputs = set()
     pulumi.runtime.set_all_config(engine)
     pulumi.runtime.set_mocks(mocks, project=namespace, stack=stack, preview=False, monitor=monitor)
     root = str(program.parent)
