@@ -34,11 +34,14 @@ platform = ProjectPlatform("platform", config, sorted({*required_apis(catalog), 
 create_external_routes(config, platform)
 
 workflows = {
-    name: PipelineWorkflow(spec, config, platform, sources[name]) for name, spec in catalog.workflows.items()
+    name: PipelineWorkflow(name, spec, config, platform, sources[name])
+    for name, spec in catalog.workflows.items()
 }
 
 if config.event_routing == "router":
-    router = MarkerRouter(catalog, config, platform, router_source, targets=list(workflows.values()))
+    router = MarkerRouter(
+        naming.ROUTER_WORKFLOW, catalog, config, platform, router_source, targets=list(workflows.values())
+    )
     pulumi.export("markerRouter", {"name": router.name, "id": router.id, "trigger": router.trigger})
 
 # Metrics, alerts and dashboards over the workflows' bp_metric logs and executions (#13).

@@ -2,6 +2,9 @@
 
 The catalog is the trigger map of the seed as data. Every other part of the program
 (components, the marker router, the README check) reads it through `load_catalog`.
+Names the catalog shares with other tables are read from their homes, never respelled:
+capabilities from components/capabilities.py, experimental flags and schedule settings
+from the stack config (components/config.py).
 """
 
 from __future__ import annotations
@@ -10,9 +13,12 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 import yaml
+
+from components.capabilities import CAPABILITIES
+from components.config import EXPERIMENTAL_FLAGS, SCHEDULE_SETTINGS, StackConfig
 
 WORKFLOWS_DIR = Path(__file__).resolve().parent.parent / "workflows"
 CATALOG_PATH = WORKFLOWS_DIR / "catalog.yaml"
@@ -20,11 +26,8 @@ CATALOG_PATH = WORKFLOWS_DIR / "catalog.yaml"
 TriggerKind = Literal["gcs", "event", "schedule", "manual"]
 RegionRouting = Literal["legacy", "primary-secondary", "none"]
 
-TRIGGER_KINDS: tuple[str, ...] = ("gcs", "event", "schedule", "manual")
-REGION_ROUTINGS: tuple[str, ...] = ("legacy", "primary-secondary", "none")
-EXPERIMENTAL_FLAGS: tuple[str, ...] = ("dream2flow", "dwm")
-CAPABILITIES: tuple[str, ...] = ("gke-read", "gke-jobs", "monitoring-read", "logging-read")
-SCHEDULE_SETTINGS: tuple[str, ...] = ("poller", "reconciler", "retention", "sceneGeneration")
+TRIGGER_KINDS: tuple[str, ...] = get_args(TriggerKind)
+REGION_ROUTINGS: tuple[str, ...] = get_args(RegionRouting)
 
 # Workflow ids: letters, digits, hyphens, underscores; start with a letter; at most 64.
 _WORKFLOW_NAME = re.compile(r"^[a-z][a-z0-9-]{0,62}[a-z0-9]$")
@@ -48,7 +51,8 @@ _WORKFLOW_KEYS = {
     "capabilities",
     "env",
 }
-_TRIGGER_KEYS: dict[str, set[str]] = {
+# The keys each trigger kind takes (what the program does with a kind: triggers.TRIGGER_KIND_RULES).
+TRIGGER_KEYS: dict[str, set[str]] = {
     "gcs": {"kind", "markers"},
     "event": {"kind", "eventType"},
     "schedule": {"kind", "schedulerJob", "settings", "argument"},
@@ -111,6 +115,18 @@ class Catalog:
         return [(m, w.name) for w in self.by_trigger("gcs") for m in w.trigger.markers]
 
 
+def trigger_enabled(spec: WorkflowSpec, config: StackConfig) -> bool:
+    """Whether the workflow's trigger exists in this stack: experimental ones only when
+    their flag (or `experimental.shared`) is on."""
+    return spec.experimental is None or config.experimental.enabled(spec.experimental)
+
+
+def routed_workflows(catalog: Catalog, config: StackConfig) -> list[WorkflowSpec]:
+    """The GCS-triggered workflows whose triggers are enabled, in catalog order (what the
+    marker router starts, or what gets its own trigger in direct mode)."""
+    return [spec for spec in catalog.by_trigger("gcs") if trigger_enabled(spec, config)]
+
+
 def marker_regex(pattern: str) -> str:
     """The anchored RE2/Python regex of a marker pattern; `*` matches one path segment.
 
@@ -169,7 +185,7 @@ def _parse_workflow(name: str, body: Any, folder: Path) -> WorkflowSpec:
     capabilities = tuple(_str_list(body, "capabilities", where))
     for capability in capabilities:
         if capability not in CAPABILITIES:
-            raise CatalogError(f"{where}: capability {capability!r} is not one of {CAPABILITIES}")
+            raise CatalogError(f"{where}: capability {capability!r} is not one of {tuple(CAPABILITIES)}")
     env = tuple(_str_list(body, "env", where))
     for env_name in env:
         if not _ENV_NAME.match(env_name) or env_name.startswith(("GOOGLE", "WORKFLOWS")):
@@ -208,11 +224,11 @@ def _parse_trigger(raw: Any, where: str) -> Trigger:
     if not isinstance(raw, dict) or raw.get("kind") not in TRIGGER_KINDS:
         raise CatalogError(f"{where}: trigger.kind must be one of {TRIGGER_KINDS}")
     kind = raw["kind"]
-    unknown = set(raw) - _TRIGGER_KEYS[kind]
+    unknown = set(raw) - TRIGGER_KEYS[kind]
     if unknown:
         raise CatalogError(
             f"{where}: trigger keys {sorted(unknown)} do not apply to kind {kind}; "
-            f"allowed: {sorted(_TRIGGER_KEYS[kind])}"
+            f"allowed: {sorted(TRIGGER_KEYS[kind])}"
         )
     if kind == "gcs":
         markers = tuple(_str_list(raw, "markers", f"{where} trigger"))

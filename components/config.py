@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any, Literal
 
 from components import config_checks as checks
@@ -78,8 +78,14 @@ class ExperimentalConfig:
     shared: bool = False
 
     def enabled(self, flag: str) -> bool:
-        """True when the experimental workflow `flag` (dream2flow | dwm) is enabled."""
+        """True when the experimental workflow `flag` (one of EXPERIMENTAL_FLAGS) is enabled."""
         return self.shared or bool(getattr(self, flag))
+
+
+# The flags a catalog entry may name as `experimental:`: every field of ExperimentalConfig but
+# `shared`, so a new flag is one field there (its config key, catalog name and, in
+# StackConfig.env_values, the original's ENABLE_<FLAG> variable follow from it).
+EXPERIMENTAL_FLAGS: tuple[str, ...] = tuple(f.name for f in fields(ExperimentalConfig) if f.name != "shared")
 
 
 @dataclass(frozen=True)
@@ -275,13 +281,8 @@ class StackConfig:
     events: EventBusConfig = field(default_factory=EventBusConfig)
 
     def schedule(self, settings: str) -> ScheduleConfig:
-        """The schedule named by a catalog trigger's `settings` key."""
-        return {
-            "poller": self.poller,
-            "retention": self.retention.schedule,
-            "reconciler": self.reconciler.schedule,
-            "sceneGeneration": self.scene_generation,
-        }[settings]
+        """The schedule named by a catalog trigger's `settings` key (one of SCHEDULE_SETTINGS)."""
+        return SCHEDULES[settings](self)
 
     @property
     def event_bus(self) -> str:
@@ -320,8 +321,10 @@ class StackConfig:
             "CANARY_ROLLBACK_MARKER": self.canary.rollback_marker,
             "GENIESIM_CANARY_IMAGE_TAG": self.canary.image_tag,
             "GENIESIM_IMAGE_TAG": self.canary.stable_image_tag,
-            "ENABLE_DREAM2FLOW": _flag(self.experimental.dream2flow),
-            "ENABLE_DWM": _flag(self.experimental.dwm),
+            **{
+                f"ENABLE_{flag.upper()}": _flag(getattr(self.experimental, flag))
+                for flag in EXPERIMENTAL_FLAGS
+            },
             "ENABLE_EXPERIMENTAL": _flag(self.experimental.shared),
             "ENABLE_FIREBASE_UPLOAD": _flag(self.firebase.uploads),
             "FIREBASE_STORAGE_BUCKET": self.firebase.storage_bucket,
@@ -345,6 +348,17 @@ class StackConfig:
 
 def _flag(value: bool) -> str:
     return "true" if value else "false"
+
+
+# The schedules a catalog `schedule` trigger may name as `settings:`: each is the stack
+# config section holding its schedule/timeZone/enabled, and where StackConfig keeps it.
+SCHEDULES: dict[str, Callable[[StackConfig], ScheduleConfig]] = {
+    "poller": lambda config: config.poller,
+    "reconciler": lambda config: config.reconciler.schedule,
+    "retention": lambda config: config.retention.schedule,
+    "sceneGeneration": lambda config: config.scene_generation,
+}
+SCHEDULE_SETTINGS: tuple[str, ...] = tuple(SCHEDULES)
 
 
 # Label keys the program adds itself (components/naming.py); stack `labels` may not use them.
@@ -372,7 +386,7 @@ _SECTIONS: dict[str, tuple[str, ...]] = {
         "tags",
         "sceneIds",
     ),
-    "experimental": ("dream2flow", "dwm", "shared"),
+    "experimental": (*EXPERIMENTAL_FLAGS, "shared"),
     "geniesim": ("breakerCooldownSeconds", "claimLeaseSeconds", "importWaitSeconds", "allowIdempotentRetry"),
     "firebase": ("uploads", "storageBucket"),
     "gke": (
@@ -572,11 +586,8 @@ def _geniesim(r: _Reader, section: Mapping[str, Any]) -> GenieSimConfig:
 
 
 def _experimental(r: _Reader, section: Mapping[str, Any]) -> ExperimentalConfig:
-    return ExperimentalConfig(
-        dream2flow=r.boolean(section, "dream2flow", False, path="experimental"),
-        dwm=r.boolean(section, "dwm", False, path="experimental"),
-        shared=r.boolean(section, "shared", False, path="experimental"),
-    )
+    keys = (*EXPERIMENTAL_FLAGS, "shared")
+    return ExperimentalConfig(**{key: r.boolean(section, key, False, path="experimental") for key in keys})
 
 
 def _firebase(r: _Reader, section: Mapping[str, Any], environment: str | None) -> FirebaseConfig:

@@ -43,11 +43,12 @@ from typing import Literal
 import pulumi
 import pulumi_gcp as gcp
 
+from components.capabilities import CAPABILITIES, capability_roles
 from components.catalog import WorkflowSpec
 from components.config import StackConfig
 from components.run_grants import job_member, run_regions
 
-Scope = Literal["project", "bucket", "job"]
+Scope = Literal["project", "bucket", "job", "account"]
 
 OBJECT_ROLE = "roles/storage.objectUser"
 LOG_WRITER = "roles/logging.logWriter"
@@ -55,19 +56,11 @@ WORKFLOWS_INVOKER = "roles/workflows.invoker"
 # Publish to an Eventarc Advanced bus (eventarc.messageBuses.publish).
 BUS_PUBLISHER = "roles/eventarc.messageBusUser"
 EVENT_RECEIVER = "roles/eventarc.eventReceiver"
-
-# capability (catalog) -> the narrowest predefined roles that cover it.
-CAPABILITY_ROLES: dict[str, tuple[str, ...]] = {
-    # Read GKE clusters and their endpoint (no workload or credential writes).
-    "gke-read": ("roles/container.clusterViewer",),
-    # Create, read and delete Kubernetes Jobs through the Kubernetes API connector (gke.*),
-    # which needs Kubernetes Engine Developer; it also reads the clusters (clusters.get).
-    "gke-jobs": ("roles/container.developer",),
-    # List dashboards and alert policies (the production monitoring gate).
-    "monitoring-read": ("roles/monitoring.viewer",),
-    # List log-based metrics (the production monitoring gate).
-    "logging-read": ("roles/logging.viewer",),
-}
+# The platform's service agents (project.py): Eventarc's own role, and Pub/Sub publishing for
+# the Cloud Storage agent; the Eventarc agent mints the pipeline invoker's OAuth tokens.
+EVENTARC_AGENT_ROLE = "roles/eventarc.serviceAgent"
+GCS_AGENT_ROLE = "roles/pubsub.publisher"
+TOKEN_CREATOR = "roles/iam.serviceAccountTokenCreator"
 
 
 @dataclass(frozen=True)
@@ -139,20 +132,12 @@ PROJECT_LEVEL_ROLES: dict[str, str] = {
     "resource is Project; cloud.google.com/eventarc/docs/workflows/route-trigger-cloud-storage",
     BUS_PUBLISHER: "cloud.google.com/eventarc/advanced/docs/publish-events/create-bus: Message Bus User "
     '"on your bus project"; pulumi-gcp 10.2.0 has no MessageBus IAM resource',
-    "roles/eventarc.serviceAgent": "cloud.google.com/eventarc/docs/access-control, Eventarc service "
+    EVENTARC_AGENT_ROLE: "cloud.google.com/eventarc/docs/access-control, Eventarc service "
     "agent: the agent's role on the project",
-    "roles/pubsub.publisher": "cloud.google.com/eventarc/docs/workflows/route-trigger-cloud-storage: "
+    GCS_AGENT_ROLE: "cloud.google.com/eventarc/docs/workflows/route-trigger-cloud-storage: "
     "the Cloud Storage service agent publishes to topics Eventarc creates (names unknown beforehand)",
-    "roles/container.clusterViewer": "cloud.google.com/iam/docs/roles-permissions/container: "
-    "lowest-level resource Project",
-    "roles/monitoring.viewer": "cloud.google.com/monitoring/access-control: Monitoring roles are "
-    "granted on the project (metrics scope); not re-checked for this change",
-    "roles/container.developer": "cloud.google.com/workflows/docs/reference/connectors/gke/Overview "
-    "and workflows/docs/access-kubernetes-api: the workflow's service account needs Kubernetes "
-    "Engine Developer; cloud.google.com/iam/docs/roles-permissions/container: lowest-level "
-    "resource Project",
-    "roles/logging.viewer": "cloud.google.com/logging/docs/access-control: Logging's predefined "
-    "roles are granted on the project or higher (logs.list / logMetrics.list read the project)",
+    # The catalog capabilities' roles, each with its page (components/capabilities.py).
+    **capability_roles(),
 }
 
 PRIMITIVE_ROLES = frozenset({"roles/owner", "roles/editor", "roles/viewer"})
@@ -166,13 +151,15 @@ class IamError(ValueError):
 
 @dataclass(frozen=True)
 class Grant:
-    """One role on one scope, with the catalog reason for it (`job`/`region` for job scope)."""
+    """One role on one scope, with the reason for it (`job`/`region` for job scope,
+    `account`, the service account's resource name, for account scope)."""
 
     role: str
     scope: Scope
     reason: str
     job: str | None = None
     region: str | None = None
+    account: pulumi.Input[str] | None = None
 
 
 def workflow_grants(spec: WorkflowSpec, config: StackConfig) -> list[Grant]:
@@ -198,7 +185,7 @@ def workflow_grants(spec: WorkflowSpec, config: StackConfig) -> list[Grant]:
         grants.append(Grant(BUS_PUBLISHER, "project", f"publishes {list(spec.publishes_events)}"))
     for capability in spec.capabilities:
         grants.extend(
-            Grant(role, "project", f"capability {capability}") for role in CAPABILITY_ROLES[capability]
+            Grant(role, "project", f"capability {capability}") for role in CAPABILITIES[capability].roles
         )
     check_least_privilege(grants)
     return grants
@@ -214,12 +201,15 @@ def router_grants() -> list[Grant]:
 
 def check_least_privilege(grants: Sequence[Grant]) -> None:
     """Raise IamError on primitive roles, project-wide storage or Cloud Run roles, custom
-    roles this module does not define, and job grants without a job and region."""
+    roles this module does not define, job grants without a job and region, and account
+    grants without the account."""
     for grant in grants:
         if grant.role in PRIMITIVE_ROLES:
             raise IamError(f"primitive role {grant.role} is never granted ({grant.reason})")
         if grant.scope == "job" and not (grant.job and grant.region):
             raise IamError(f"{grant.role} on a job needs the job and its region ({grant.reason})")
+        if grant.scope == "account" and grant.account is None:
+            raise IamError(f"{grant.role} on a service account needs the account ({grant.reason})")
         if grant.scope != "project":
             continue
         if grant.role.startswith(PROJECT_FORBIDDEN_PREFIXES):
@@ -228,7 +218,9 @@ def check_least_privilege(grants: Sequence[Grant]) -> None:
         if grant.role.startswith("roles/") and grant.role not in PROJECT_LEVEL_ROLES:
             raise IamError(
                 f"{grant.role} on the project ({grant.reason}): add it to PROJECT_LEVEL_ROLES in "
-                "components/iam.py with the page saying no narrower grant exists, or grant it lower"
+                "components/iam.py (a catalog capability's role: to its row in "
+                "components/capabilities.py) with the page saying no narrower grant exists, or "
+                "grant it lower"
             )
         if "/roles/" in grant.role:
             role = custom_role(grant.role)
@@ -250,33 +242,54 @@ def custom_role(name: str) -> CustomRole:
     raise IamError(f"custom role {name} is not defined in components/iam.py CUSTOM_ROLES")
 
 
+def service_account_member(email: pulumi.Input[str]) -> pulumi.Output[str]:
+    """The IAM member naming a service account by its email."""
+    return pulumi.Output.from_input(email).apply(lambda address: f"serviceAccount:{address}")
+
+
+def grant_resource_name(prefix: str, grant: Grant) -> str:
+    """`<prefix>-<role id>`, or `<prefix>-run-<job>-<region>` for a job grant."""
+    if grant.scope == "job":
+        return f"{prefix}-run-{grant.job}-{grant.region}"
+    return f"{prefix}-{grant.role.rsplit('/', 1)[-1]}"
+
+
 def create_grants(
     prefix: str,
     grants: Sequence[Grant],
-    email: pulumi.Input[str],
+    member: pulumi.Input[str],
     config: StackConfig,
     opts: pulumi.ResourceOptions,
 ) -> list[pulumi.CustomResource]:
-    """One additive IAM member resource per grant, named `<prefix>-<role>` (plus
-    `-<job>-<region>` on jobs); job grants first check that the job exists there."""
-    member = pulumi.Output.from_input(email).apply(lambda address: f"serviceAccount:{address}")
-    resources: list[pulumi.CustomResource] = []
-    for grant in grants:
-        name = f"{prefix}-{grant.role.rsplit('/', 1)[-1]}"
-        if grant.scope == "job":
-            resource_name = f"{prefix}-run-{grant.job}-{grant.region}"
-            job, region = grant.job or "", grant.region or ""
-            resources.append(job_member(resource_name, grant.role, job, region, member, config, opts))
-        elif grant.scope == "bucket":
-            resources.append(
-                gcp.storage.BucketIAMMember(
-                    name, bucket=config.bucket, role=grant.role, member=member, opts=opts
-                )
-            )
-        else:
-            resources.append(
-                gcp.projects.IAMMember(
-                    name, project=config.project, role=grant.role, member=member, opts=opts
-                )
-            )
-    return resources
+    """One additive IAM member resource per grant for `member`, named by grant_resource_name;
+    every grant is checked (check_least_privilege) before the first resource."""
+    check_least_privilege(grants)
+    return [create_grant(grant_resource_name(prefix, grant), grant, member, config, opts) for grant in grants]
+
+
+def create_grant(
+    resource_name: str,
+    grant: Grant,
+    member: pulumi.Input[str],
+    config: StackConfig,
+    opts: pulumi.ResourceOptions,
+) -> pulumi.CustomResource:
+    """The one place the program makes an IAM member resource: the grant passes
+    check_least_privilege, then becomes an additive member of its scope's policy (a job
+    grant first checks that the job exists where it is granted)."""
+    check_least_privilege([grant])
+    if grant.scope == "job":
+        job, region = grant.job or "", grant.region or ""
+        return job_member(resource_name, grant.role, job, region, member, config, opts)
+    if grant.scope == "bucket":
+        return gcp.storage.BucketIAMMember(
+            resource_name, bucket=config.bucket, role=grant.role, member=member, opts=opts
+        )
+    if grant.scope == "account":
+        assert grant.account is not None  # check_least_privilege refuses an account grant without it
+        return gcp.serviceaccount.IAMMember(
+            resource_name, service_account_id=grant.account, role=grant.role, member=member, opts=opts
+        )
+    return gcp.projects.IAMMember(
+        resource_name, project=config.project, role=grant.role, member=member, opts=opts
+    )

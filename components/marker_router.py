@@ -20,6 +20,7 @@ class MarkerRouter(pulumi.ComponentResource):
 
     def __init__(
         self,
+        name: str,
         catalog: Catalog,
         config: StackConfig,
         platform: ProjectPlatform,
@@ -27,13 +28,15 @@ class MarkerRouter(pulumi.ComponentResource):
         targets: Sequence[pulumi.Resource],
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
-        """Deploy the router; `targets` (the workflows it starts) exist before its trigger."""
-        name = naming.ROUTER_WORKFLOW
+        """Deploy the router (component `name`; the workflow is naming.ROUTER_WORKFLOW, the
+        name the catalog and the reconciler start); `targets` (the workflows it starts)
+        exist before its trigger."""
         env = router_env(catalog, config)
         super().__init__("blueprint:workflows:MarkerRouter", name, None, opts)
         child = pulumi.ResourceOptions(parent=self, depends_on=platform.api_resources)
+        workflow = naming.ROUTER_WORKFLOW
         deployed = deploy_workflow(
-            name,
+            workflow,
             "Routes Cloud Storage marker objects to the workflows of the pipeline.",
             source,
             env,
@@ -42,7 +45,7 @@ class MarkerRouter(pulumi.ComponentResource):
             child,
         )
         self.trigger_resource = triggers.gcs_trigger(
-            f"{name}-trigger",
+            f"{workflow}-trigger",
             naming.ROUTER_TRIGGER,
             deployed.workflow.id,
             config,
@@ -55,11 +58,5 @@ class MarkerRouter(pulumi.ComponentResource):
         self.id = deployed.id
         self.revision_id = deployed.revision_id
         self.service_account = deployed.service_account
-        self.trigger = {
-            "kind": "gcs",
-            "routing": "router",
-            "eventarcTrigger": naming.ROUTER_TRIGGER,
-            "bucket": config.bucket,
-            "routes": self.routes,
-        }
+        self.trigger = triggers.describe_router_trigger(config, self.routes)
         self.register_outputs(deployed.outputs(self.trigger))

@@ -12,12 +12,13 @@ Eventarc agent is provisioned: pulumi/pulumi-gcp#1290).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 import pulumi
 import pulumi_gcp as gcp
 
 from components import iam, naming
+from components.capabilities import CAPABILITIES
 from components.catalog import Catalog
 from components.config import EVENT_BUS_ID, StackConfig
 
@@ -35,22 +36,48 @@ BASE_APIS: tuple[str, ...] = (
     "logging.googleapis.com",
     "iam.googleapis.com",
 )
-CAPABILITY_APIS: dict[str, str] = {
-    "gke-read": "container.googleapis.com",
-    "gke-jobs": "container.googleapis.com",
-    "monitoring-read": "monitoring.googleapis.com",
-    "logging-read": "logging.googleapis.com",
-}
-EVENTARC_AGENT_ROLE = "roles/eventarc.serviceAgent"
-TOKEN_CREATOR = "roles/iam.serviceAccountTokenCreator"
-GCS_AGENT_ROLE = "roles/pubsub.publisher"
+# What each platform identity is granted on the project. Every grant goes through
+# iam.create_grant(s), so check_least_privilege sees all of them; ProjectPlatform checks
+# the whole table (platform_grants) before it registers anything.
+EVENTARC_AGENT_GRANT = iam.Grant(iam.EVENTARC_AGENT_ROLE, "project", "the Eventarc service agent's role")
+GCS_AGENT_GRANT = iam.Grant(
+    iam.GCS_AGENT_ROLE, "project", "the Cloud Storage service agent publishes to Eventarc's topics"
+)
+EVENTARC_INVOKER_GRANTS: tuple[iam.Grant, ...] = (
+    iam.Grant(iam.EVENT_RECEIVER, "project", "receives Eventarc events"),
+    iam.Grant(iam.WORKFLOWS_INVOKER, "project", "starts the destination workflows"),
+)
+PIPELINE_INVOKER_GRANTS: tuple[iam.Grant, ...] = (
+    iam.Grant(iam.WORKFLOWS_INVOKER, "project", "starts the destination workflows"),
+)
+SCHEDULER_INVOKER_GRANTS: tuple[iam.Grant, ...] = (
+    iam.Grant(iam.WORKFLOWS_INVOKER, "project", "starts the scheduled workflows"),
+)
+
+
+def publisher_grant(principal: str) -> iam.Grant:
+    """Message Bus User on the project for one outside publisher (`eventBus.publishers`)."""
+    return iam.Grant(iam.BUS_PUBLISHER, "project", f"{principal} publishes to the event bus")
+
+
+def platform_grants(config: StackConfig) -> list[iam.Grant]:
+    """Every project-level grant ProjectPlatform makes for this stack."""
+    return [
+        EVENTARC_AGENT_GRANT,
+        GCS_AGENT_GRANT,
+        *(publisher_grant(principal) for principal in config.events.publishers),
+        *EVENTARC_INVOKER_GRANTS,
+        *PIPELINE_INVOKER_GRANTS,
+        *SCHEDULER_INVOKER_GRANTS,
+    ]
 
 
 def required_apis(catalog: Catalog) -> list[str]:
     """The APIs the program's resources and the workflows' calls need, sorted."""
     needed = set(BASE_APIS)
     for spec in catalog.workflows.values():
-        needed.update(CAPABILITY_APIS[capability] for capability in spec.capabilities)
+        for capability in spec.capabilities:
+            needed.update(CAPABILITIES[capability].apis)
     return sorted(needed)
 
 
@@ -80,6 +107,7 @@ class ProjectPlatform(pulumi.ComponentResource):
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         """Create APIs, service agents, the event bus and the invoker identities."""
+        iam.check_least_privilege(platform_grants(config))
         super().__init__("blueprint:workflows:ProjectPlatform", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
         project = config.project
@@ -105,13 +133,9 @@ class ProjectPlatform(pulumi.ComponentResource):
         eventarc_agent = gcp.projects.ServiceIdentity(
             "eventarc-agent", project=project, service="eventarc.googleapis.com", opts=after_apis
         )
-        eventarc_agent_member = eventarc_agent.email.apply(lambda email: f"serviceAccount:{email}")
-        agent_grant = gcp.projects.IAMMember(
-            "eventarc-agent-serviceAgent",
-            project=project,
-            role=EVENTARC_AGENT_ROLE,
-            member=eventarc_agent_member,
-            opts=child,
+        eventarc_agent_member = iam.service_account_member(eventarc_agent.email)
+        agent_grant = iam.create_grant(
+            "eventarc-agent-serviceAgent", EVENTARC_AGENT_GRANT, eventarc_agent_member, config, child
         )
 
         # Eventarc Cloud Storage triggers must live where the bucket lives: take the real
@@ -126,12 +150,12 @@ class ProjectPlatform(pulumi.ComponentResource):
         gcs_agent = gcp.storage.get_project_service_account_output(
             project=project, opts=pulumi.InvokeOutputOptions(depends_on=api_list)
         )
-        gcs_grant = gcp.projects.IAMMember(
+        gcs_grant = iam.create_grant(
             "gcs-agent-pubsub.publisher",
-            project=project,
-            role=GCS_AGENT_ROLE,
-            member=gcs_agent.email_address.apply(lambda email: f"serviceAccount:{email}"),
-            opts=child,
+            GCS_AGENT_GRANT,
+            iam.service_account_member(gcs_agent.email_address),
+            config,
+            child,
         )
 
         # Defined once per project; granted on jobs and the project by the workflows.
@@ -160,12 +184,12 @@ class ProjectPlatform(pulumi.ComponentResource):
             opts=after_apis,
         )
         publisher_grants = [
-            gcp.projects.IAMMember(
+            iam.create_grant(
                 f"event-bus-publisher-{naming.principal_slug(principal)}",
-                project=project,
-                role=iam.BUS_PUBLISHER,
-                member=principal,
-                opts=child,
+                publisher_grant(principal),
+                principal,
+                config,
+                child,
             )
             for principal in config.events.publishers
         ]
@@ -173,10 +197,7 @@ class ProjectPlatform(pulumi.ComponentResource):
         eventarc_invoker, eventarc_grants = _invoker(
             naming.EVENTARC_INVOKER_ACCOUNT,
             "Eventarc Cloud Storage triggers into workflows",
-            [
-                iam.Grant(iam.EVENT_RECEIVER, "project", "receives Eventarc events"),
-                iam.Grant(iam.WORKFLOWS_INVOKER, "project", "starts the destination workflows"),
-            ],
+            EVENTARC_INVOKER_GRANTS,
             config,
             after_apis,
         )
@@ -185,23 +206,28 @@ class ProjectPlatform(pulumi.ComponentResource):
         pipeline_invoker, pipeline_grants = _invoker(
             naming.PIPELINE_INVOKER_ACCOUNT,
             "Eventarc Advanced pipelines into workflows",
-            [iam.Grant(iam.WORKFLOWS_INVOKER, "project", "starts the destination workflows")],
+            PIPELINE_INVOKER_GRANTS,
             config,
             after_apis,
         )
         # The Eventarc agent mints the pipelines' OAuth token, on this one account only.
-        token_grant = gcp.serviceaccount.IAMMember(
+        token_grant = iam.create_grant(
             "eventarc-agent-tokenCreator",
-            service_account_id=pipeline_invoker.name,
-            role=TOKEN_CREATOR,
-            member=eventarc_agent_member,
-            opts=child,
+            iam.Grant(
+                iam.TOKEN_CREATOR,
+                "account",
+                "mints the pipelines' OAuth token",
+                account=pipeline_invoker.name,
+            ),
+            eventarc_agent_member,
+            config,
+            child,
         )
 
         scheduler_invoker, scheduler_grants = _invoker(
             naming.SCHEDULER_INVOKER_ACCOUNT,
             "Cloud Scheduler jobs into workflows",
-            [iam.Grant(iam.WORKFLOWS_INVOKER, "project", "starts the scheduled workflows")],
+            SCHEDULER_INVOKER_GRANTS,
             config,
             after_apis,
         )
@@ -232,7 +258,7 @@ class ProjectPlatform(pulumi.ComponentResource):
 def _invoker(
     account_id: str,
     display_name: str,
-    grants: list[iam.Grant],
+    grants: Sequence[iam.Grant],
     config: StackConfig,
     opts: pulumi.ResourceOptions,
 ) -> tuple[gcp.serviceaccount.Account, list[pulumi.CustomResource]]:
@@ -245,4 +271,6 @@ def _invoker(
         deletion_policy=config.deletion_policy,
         opts=opts,
     )
-    return account, iam.create_grants(account_id, grants, account.email, config, opts)
+    return account, iam.create_grants(
+        account_id, grants, iam.service_account_member(account.email), config, opts
+    )

@@ -16,7 +16,7 @@ import json
 import re
 from typing import Any
 
-from components.catalog import Catalog, WorkflowSpec
+from components.catalog import Catalog, routed_workflows
 from components.config import StackConfig
 
 SCENE_PREFIX = "scenes/*/"
@@ -39,16 +39,6 @@ def _folder(relative: str) -> str:
 
 def _file(relative: str) -> str:
     return relative.rsplit("/", 1)[-1]
-
-
-def routed_workflows(catalog: Catalog, config: StackConfig) -> list[WorkflowSpec]:
-    """The GCS-triggered workflows the router starts: experimental ones only when enabled
-    (components/routing.py's rule; this module sits below it in .importlinter's layers)."""
-    return [
-        spec
-        for spec in catalog.by_trigger("gcs")
-        if spec.experimental is None or config.experimental.enabled(spec.experimental)
-    ]
 
 
 def reconciler_stages(catalog: Catalog, config: StackConfig) -> dict[str, Any]:

@@ -14,7 +14,7 @@ import json
 from typing import Any
 
 from components import naming
-from components.catalog import Catalog, WorkflowSpec, marker_regex
+from components.catalog import Catalog, marker_regex, routed_workflows
 from components.config import StackConfig
 from components.env import MARKER_ROUTES, check_env, workflow_env
 
@@ -23,16 +23,6 @@ MAX_FINALIZE_TRIGGERS_PER_BUCKET = 10
 
 class RoutingError(ValueError):
     """The trigger layout cannot be deployed; the message says why and how to fix it."""
-
-
-def trigger_enabled(spec: WorkflowSpec, config: StackConfig) -> bool:
-    """Whether the workflow's trigger exists: experimental ones only when enabled."""
-    return spec.experimental is None or config.experimental.enabled(spec.experimental)
-
-
-def routed_workflows(catalog: Catalog, config: StackConfig) -> list[WorkflowSpec]:
-    """The GCS-triggered workflows whose triggers are enabled, in catalog order."""
-    return [spec for spec in catalog.by_trigger("gcs") if trigger_enabled(spec, config)]
 
 
 def route_table(catalog: Catalog, config: StackConfig) -> dict[str, list[dict[str, Any]]]:

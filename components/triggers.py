@@ -1,23 +1,27 @@
 """Trigger resources: Eventarc Cloud Storage triggers, Eventarc Advanced enrollments and
-pipelines for custom events, and Cloud Scheduler jobs.
+pipelines for custom events, and Cloud Scheduler jobs, and the description of each.
 
 Each function creates the resources of one trigger under the caller's parent and makes
 them depend on the IAM they need (from the project platform, `TriggerPlatform`), so
-nothing fires before it may.
+nothing fires before it may. `TRIGGER_KIND_RULES` holds, per catalog trigger kind, what
+`describe_trigger` puts in a workflow's plain `trigger` output and what `create_trigger`
+registers; the marker router's output (`describe_router_trigger`) shares the Cloud Storage
+part of it.
 """
 
 from __future__ import annotations
 
 import base64
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 import pulumi
 import pulumi_gcp as gcp
 
 from components import naming
-from components.catalog import WorkflowSpec
+from components.catalog import WorkflowSpec, trigger_enabled
 from components.config import StackConfig
 
 GCS_FINALIZED = "google.cloud.storage.object.v1.finalized"
@@ -217,3 +221,122 @@ def scheduler_job(
             opts, pulumi.ResourceOptions(depends_on=[*platform.scheduler_deps, *depends_on])
         ),
     )
+
+
+def describe_trigger(spec: WorkflowSpec, config: StackConfig) -> dict[str, Any]:
+    """The `trigger` output of a catalog workflow: its kind, whether it exists in this stack
+    (and why not), and what starts it (its kind's row of TRIGGER_KIND_RULES)."""
+    enabled = trigger_enabled(spec, config)
+    described: dict[str, Any] = {"kind": spec.trigger.kind, "enabled": enabled}
+    if not enabled:
+        described["reason"] = f"experimental flag {spec.experimental} is off in stack config"
+    described.update(TRIGGER_KIND_RULES[spec.trigger.kind].describe(spec, config))
+    return described
+
+
+def describe_router_trigger(config: StackConfig, routes: Mapping[str, Any]) -> dict[str, Any]:
+    """The `trigger` output of the marker router: the one bucket trigger and its route table."""
+    return {"kind": "gcs", **_describe_bucket("router", naming.ROUTER_TRIGGER, config), "routes": routes}
+
+
+def create_trigger(
+    spec: WorkflowSpec,
+    workflow_id: pulumi.Input[str],
+    config: StackConfig,
+    platform: TriggerPlatform,
+    opts: pulumi.ResourceOptions,
+    depends_on: Sequence[pulumi.Resource] = (),
+) -> None:
+    """Register the trigger resources of the workflow's kind (its row of TRIGGER_KIND_RULES),
+    if this stack enables its trigger."""
+    create = TRIGGER_KIND_RULES[spec.trigger.kind].create
+    if create is not None and trigger_enabled(spec, config):
+        create(spec, workflow_id, config, platform, opts, depends_on)
+
+
+def _describe_bucket(routing: str, trigger_id: str | None, config: StackConfig) -> dict[str, Any]:
+    """What every Cloud Storage trigger description holds: routing mode, bucket and the
+    Eventarc trigger the events come through (none when a direct trigger is disabled)."""
+    described: dict[str, Any] = {"routing": routing, "bucket": config.bucket}
+    if trigger_id is not None:
+        described["eventarcTrigger"] = trigger_id
+    return described
+
+
+def _describe_gcs(spec: WorkflowSpec, config: StackConfig) -> dict[str, Any]:
+    if config.event_routing == "router":
+        trigger_id: str | None = naming.ROUTER_TRIGGER
+    else:
+        trigger_id = naming.direct_trigger_id(spec.name) if trigger_enabled(spec, config) else None
+    return {
+        **_describe_bucket(config.event_routing, trigger_id, config),
+        "markers": list(spec.trigger.markers),
+    }
+
+
+def _create_gcs(
+    spec: WorkflowSpec,
+    workflow_id: pulumi.Input[str],
+    config: StackConfig,
+    platform: TriggerPlatform,
+    opts: pulumi.ResourceOptions,
+    depends_on: Sequence[pulumi.Resource] = (),
+) -> None:
+    """A workflow's own bucket trigger, in direct mode only (the router's feeds it otherwise)."""
+    if config.event_routing == "direct":
+        trigger_id = naming.direct_trigger_id(spec.name)
+        gcs_trigger(f"{spec.name}-trigger", trigger_id, workflow_id, config, platform, opts, depends_on)
+
+
+def _describe_event(spec: WorkflowSpec, config: StackConfig) -> dict[str, Any]:
+    return {
+        "eventType": spec.trigger.event_type,
+        "enrollment": naming.enrollment_id(spec.trigger.event_type or ""),
+        "pipeline": naming.pipeline_id(spec.name),
+    }
+
+
+def _describe_schedule(spec: WorkflowSpec, config: StackConfig) -> dict[str, Any]:
+    schedule = config.schedule(spec.trigger.settings or "")
+    return {
+        "schedulerJob": spec.trigger.scheduler_job,
+        "schedule": schedule.schedule,
+        "timeZone": schedule.time_zone,
+        "paused": not schedule.enabled,
+    }
+
+
+def _describe_manual(spec: WorkflowSpec, config: StackConfig) -> dict[str, Any]:
+    return {"run": f"gcloud workflows run {spec.name} --location={config.region} --data='{{...}}'"}
+
+
+class CreateTrigger(Protocol):
+    """Registers one workflow's trigger resources (the signature of event_trigger et al.)."""
+
+    def __call__(
+        self,
+        spec: WorkflowSpec,
+        workflow_id: pulumi.Input[str],
+        config: StackConfig,
+        platform: TriggerPlatform,
+        opts: pulumi.ResourceOptions,
+        depends_on: Sequence[pulumi.Resource] = (),
+    ) -> object: ...
+
+
+@dataclass(frozen=True)
+class TriggerKindRules:
+    """What the program does for one catalog trigger kind: the fields of its `trigger`
+    output, and what registers its resources (None: the kind has none)."""
+
+    describe: Callable[[WorkflowSpec, StackConfig], dict[str, Any]]
+    create: CreateTrigger | None
+
+
+# One row per catalog trigger kind (catalog.TRIGGER_KINDS, whose parsing is in catalog.py).
+TRIGGER_KIND_RULES: dict[str, TriggerKindRules] = {
+    "gcs": TriggerKindRules(_describe_gcs, _create_gcs),
+    "event": TriggerKindRules(_describe_event, event_trigger),
+    "schedule": TriggerKindRules(_describe_schedule, scheduler_job),
+    "manual": TriggerKindRules(_describe_manual, None),
+}

@@ -61,7 +61,7 @@ def deploy_workflow(
         deletion_policy=config.deletion_policy,
         opts=opts,
     )
-    grant_resources = iam.create_grants(name, grants, account.email, config, opts)
+    grant_resources = iam.create_grants(name, grants, iam.service_account_member(account.email), config, opts)
     workflow = gcp.workflows.Workflow(
         name,
         name=naming.workflow_id(name),

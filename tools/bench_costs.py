@@ -22,7 +22,7 @@ import math
 from collections import Counter
 from collections.abc import Callable
 
-from components.catalog import WORKFLOWS_DIR
+from components.catalog import WORKFLOWS_DIR, routed_workflows
 from components.routing import router_env
 from tools.in_memory_bucket import InMemoryBucket
 from tools.pipeline_world import CATALOG, PROD, Pipeline, pipeline_worlds
@@ -57,11 +57,7 @@ def ignored_object(make: Callable[..., Pipeline]) -> list[Row]:
     )
     event = world.marker(IGNORED)
     routed = world.run("marker-router", event)
-    direct = [
-        spec.name
-        for spec in CATALOG.by_trigger("gcs")
-        if not spec.experimental or world.config.experimental.enabled(spec.experimental)
-    ]
+    direct = [spec.name for spec in routed_workflows(CATALOG, world.config)]
     steps = 0
     for name in direct:
         result = world.run(name, event)

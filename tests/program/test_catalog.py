@@ -159,6 +159,22 @@ def _copy_catalog(tmp_path: Path) -> tuple[Path, dict]:
         ("objects-pipeline", {"owner": "me"}, "unknown keys ['owner']"),
         ("objects-pipeline", {"file": "objects.yaml"}, "file must be objects-pipeline.yaml"),
         ("genie-sim-export-pipeline", {"startsWorkflows": ["nope"]}, "starts unknown workflow 'nope'"),
+        # Names read from their homes (capabilities.py, config.py), listed in the message.
+        (
+            "objects-pipeline",
+            {"capabilities": ["gke-admin"]},
+            "capability 'gke-admin' is not one of ('gke-read'",
+        ),
+        (
+            "dwm-preparation-pipeline",
+            {"experimental": "dmw"},
+            "experimental 'dmw' is not one of ('dream2flow', 'dwm')",
+        ),
+        (
+            "genie-sim-import-poller",
+            {"trigger": {"kind": "schedule", "schedulerJob": "poller", "settings": "poler"}},
+            "trigger.settings must be one of ('poller', 'reconciler', 'retention', 'sceneGeneration')",
+        ),
     ],
 )
 def test_malformed_catalog_names_workflow_and_key(

@@ -197,3 +197,34 @@ def test_invalid_config_fails_before_any_resource(path: str, value: object, name
     assert isinstance(failure.value.error, ConfigError)
     assert named in str(failure.value.error)
     assert failure.value.resources == []
+
+
+def test_components_take_their_name_first_and_keep_their_resources_names(tmp_path) -> None:
+    """`Component(name, args..., opts)`, as every Pulumi component: the name is the
+    component's; the resources under it keep the names the catalog and naming.py give."""
+    program = tmp_path / "__main__.py"
+    program.write_text(
+        "from components.catalog import WORKFLOWS_DIR, load_catalog\n"
+        "from components.config import read_stack_config\n"
+        "from components.marker_router import MarkerRouter\n"
+        "from components.pipeline_workflow import PipelineWorkflow\n"
+        "from components.project import ProjectPlatform, required_apis\n"
+        "from components.sources import workflow_source\n"
+        "config = read_stack_config()\n"
+        "catalog = load_catalog()\n"
+        "platform = ProjectPlatform('the-platform', config, required_apis(catalog))\n"
+        "spec = catalog.workflows['objects-pipeline']\n"
+        "objects = PipelineWorkflow('objects', spec, config, platform, workflow_source(spec.path))\n"
+        "MarkerRouter('router', catalog, config, platform,\n"
+        "             workflow_source(WORKFLOWS_DIR / 'marker-router.yaml'), targets=[objects])\n"
+    )
+    run = evaluate("prod", program=program)
+    components = {r.type.rsplit(":", 1)[-1]: r.name for r in run.resources if not r.custom}
+    assert {k: components[k] for k in ("ProjectPlatform", "PipelineWorkflow", "MarkerRouter")} == {
+        "ProjectPlatform": "the-platform",
+        "PipelineWorkflow": "objects",
+        "MarkerRouter": "router",
+    }
+    assert run.component_of(run.named("objects-pipeline")).name == "objects"
+    assert run.component_of(run.named("marker-router")).name == "router"
+    assert run.component_of(run.named("eventarc-invoker")).name == "the-platform"

@@ -206,6 +206,29 @@ def test_direct_mode_gives_each_enabled_gcs_workflow_its_own_trigger() -> None:
     assert "markerRouter" not in run.outputs
 
 
+@pytest.mark.parametrize("overrides", [(), DIRECT], ids=["router", "direct"])
+def test_a_gcs_workflows_trigger_output_names_the_trigger_its_events_come_through(
+    stack: str, overrides: tuple[tuple[str, object], ...]
+) -> None:
+    """One Cloud Storage description for workflows and router (triggers.py): in router mode
+    a workflow's `eventarcTrigger`, `routing` and `bucket` are the router's; in direct mode
+    an enabled workflow names its own trigger resource and a disabled one names none."""
+    run = evaluate_cached(stack, overrides)
+    router = run.outputs.get("markerRouter", {}).get("trigger")
+    triggers = {r.name: r.inputs["name"] for r in run.of_type(TRIGGER)}
+    for spec in load_catalog().by_trigger("gcs"):
+        out = run.outputs["workflows"][spec.name]["trigger"]
+        if router is not None:
+            assert {k: out[k] for k in ("routing", "bucket", "eventarcTrigger")} == {
+                k: router[k] for k in ("routing", "bucket", "eventarcTrigger")
+            }
+            assert triggers == {"marker-router-trigger": router["eventarcTrigger"]}
+        elif out["enabled"]:
+            assert out["eventarcTrigger"] == triggers[f"{spec.name}-trigger"]
+        else:
+            assert "eventarcTrigger" not in out and f"{spec.name}-trigger" not in triggers
+
+
 def test_a_bucket_elsewhere_than_declared_fails_with_the_fix() -> None:
     """The trigger's location is the bucket's real one; a stack that declares another fails."""
     with pytest.raises(ProgramFailed) as failure:
@@ -215,3 +238,13 @@ def test_a_bucket_elsewhere_than_declared_fails_with_the_fix() -> None:
     assert "bucketLocation is 'us'" in message
     assert "pulumi config set bucketLocation europe-west4" in message
     assert GET_BUCKET_INVOKE in evaluate_cached("prod").invokes
+
+
+def test_every_catalog_trigger_kind_has_one_row_of_rules() -> None:
+    """A trigger kind is parsed by the catalog and deployed by its TRIGGER_KIND_RULES row:
+    a kind added on one side only fails here."""
+    from components import catalog, triggers
+
+    assert tuple(triggers.TRIGGER_KIND_RULES) == catalog.TRIGGER_KINDS
+    assert set(catalog.TRIGGER_KEYS) == set(catalog.TRIGGER_KINDS)
+    assert {s.trigger.kind for s in load_catalog().workflows.values()} == set(catalog.TRIGGER_KINDS)
