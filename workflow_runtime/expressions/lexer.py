@@ -24,7 +24,9 @@ class Token:
     kind: str
     value: Any
     offset: int
-    text: str = ""  # the source spelling, for words used as field names (`m.in`)
+    # The source spelling of words and numbers: a word can be a field name (`m.in`), and
+    # error messages quote what was written (`true`, `1e3`), not the parsed value.
+    text: str = ""
 
 
 # Google accepts these spellings only: all lower-case, all upper-case (and Capitalized for
@@ -98,7 +100,7 @@ def tokenize(source: str) -> list[Token]:
             pos = end
         elif char.isdigit() or (char == "." and pos + 1 < length and source[pos + 1].isdigit()):
             value, end = _read_number(source, pos)
-            tokens.append(Token("NUMBER", value, pos))
+            tokens.append(Token("NUMBER", value, pos, source[pos:end]))
             pos = end
         elif char.isalpha() or char == "_":
             end = pos

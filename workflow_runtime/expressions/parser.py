@@ -45,7 +45,9 @@ def _show(token: Token) -> str:
         return "end of expression"
     if token.kind == "STRING":
         return f"string {token.value!r}"
-    return repr(str(token.value)) if token.value is not None else "null"
+    # What was written (`true`, `1e3`), not the parsed value (True, 1000.0); an operator's
+    # value is its spelling.
+    return repr(token.text or token.value)
 
 
 class _Parser:
