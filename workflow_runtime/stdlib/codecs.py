@@ -141,25 +141,35 @@ def json_decode(ctx: Any, data: Any) -> Any:
         return _json.loads(
             text, parse_constant=_reject_constant, parse_float=_parse_float, parse_int=_parse_int
         )
-    except _json.JSONDecodeError as error:
+    except (_json.JSONDecodeError, _RefusedToken) as error:
         raise value_error("json.decode", f"invalid JSON: {error}") from None
     except RecursionError:
         raise make_error("RecursionError", "json.decode: JSON nested too deeply") from None
 
 
+class _RefusedToken(ValueError):
+    """A token Python's JSON parser accepts but JSON or Workflows does not. Not a
+    JSONDecodeError: the parser's hooks see the token alone, so they cannot tell where
+    in the document it is, and a position counted inside the token would mislead."""
+
+
 def _parse_int(text: str) -> int | float:
     # Beyond the 64-bit int range a JSON number can only be a double.
-    value = int(text)
+    try:
+        value = int(text)
+    except ValueError:
+        # More digits than CPython converts (int_max_str_digits, 4300): far beyond int64.
+        return _parse_float(text)
     return value if INT64_MIN <= value <= INT64_MAX else _parse_float(text)
 
 
 def _parse_float(text: str) -> float:
     value = float(text)
     if math.isinf(value):
-        raise _json.JSONDecodeError(f"number {text} is out of the double range", text, 0)
+        raise _RefusedToken(f"number {text} is out of the double range")
     return value
 
 
 def _reject_constant(name: str) -> Any:
     # Python accepts NaN and Infinity, which are not JSON.
-    raise _json.JSONDecodeError(f"{name} is not valid JSON", name, 0)
+    raise _RefusedToken(f"{name} is not valid JSON")

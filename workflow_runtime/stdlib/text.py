@@ -43,7 +43,8 @@ def _compile(function: str, regexp: str, *, longest: bool = False) -> _Pattern:
         pattern: _Pattern = re2.compile(regexp, options)
         return pattern
     except re2.error as error:
-        reason = error.args[0] if error.args else error
+        # Every `re2.error` carries one argument: the parser's message (UTF-8 bytes).
+        reason = error.args[0]
         if isinstance(reason, bytes):
             reason = reason.decode("utf-8", "replace")
         raise value_error(function, f"invalid regular expression {regexp!r}: {reason}") from None

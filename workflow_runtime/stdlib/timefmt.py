@@ -17,7 +17,10 @@ _EPOCH = _dt.datetime(1970, 1, 1, tzinfo=_dt.UTC)
 
 def _zone(function: str, timezone: Any) -> _dt.tzinfo:
     expect(function, "timezone", timezone, "string")
-    if timezone in ("UTC", "Etc/UTC", "Z"):
+    # The two IANA names of UTC print as `Z`, like the default (the sys/sleep_until page's
+    # example). Their aliases (GMT, Etc/Zulu, ...) keep the +00:00 offset ZoneInfo gives:
+    # the time/format page could not be read to settle them. "Z" is no IANA name.
+    if timezone in ("UTC", "Etc/UTC"):
         return _dt.UTC
     try:
         return ZoneInfo(timezone)
