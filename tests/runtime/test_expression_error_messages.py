@@ -39,6 +39,9 @@ from workflow_runtime.expressions.values import describe
             "only numbers with numbers and strings with strings can be ordered",
         ),
         ('"a" - "b"', {}, "unsupported operand types for '-': string and string"),
+        ("1 and true", {}, "'and' needs booleans, got int 1"),
+        ("true and 1", {}, "'and' needs booleans, got int 1"),
+        ('false or "x"', {}, "'or' needs booleans, got string 'x'"),
     ],
 )
 def test_type_error_messages(source: str, variables: dict[str, Any], message: str) -> None:
@@ -114,3 +117,12 @@ def test_a_syntax_error_reaches_the_deploy_error_with_its_position() -> None:
         "<string>:5: step 'done': invalid expression '${1 true}': "
         "unexpected 'true' after a complete expression (at character 2)"
     )
+
+
+def test_values_nested_too_deeply_to_compare_raise_a_recursion_error() -> None:
+    deep: list[Any] = []
+    other: list[Any] = []
+    for _ in range(20_000):
+        deep, other = [deep], [other]
+    error = ev_error("x == y", x=deep, y=other)
+    assert error == {"tags": ["RecursionError"], "message": "value nested too deeply to evaluate"}
