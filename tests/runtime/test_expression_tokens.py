@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.runtime.helpers import ev
+from workflow_runtime.expressions import ExpressionSyntaxError, parse_expression
 
 
 def test_a_double_may_start_with_its_point_anywhere_in_an_expression() -> None:
@@ -10,3 +13,11 @@ def test_a_double_may_start_with_its_point_anywhere_in_an_expression() -> None:
     # after an operator, a bracket or a comma too.
     assert ev("1 + .5") == 1.5
     assert ev("[.5, -.25]") == [0.5, -0.25]
+
+
+@pytest.mark.parametrize("source", ['"abc', '"abc\\'])
+def test_an_unterminated_string_is_a_syntax_error(source: str) -> None:
+    # A trailing backslash escapes nothing: the string is still unterminated.
+    with pytest.raises(ExpressionSyntaxError) as caught:
+        parse_expression(source)
+    assert str(caught.value) == "unterminated string literal: add the closing '\"' (at character 0)"

@@ -20,10 +20,9 @@ from workflow_runtime.expressions.values import copy_value, describe, type_error
 
 @dataclass(frozen=True)
 class CompiledExpression:
-    """A string value that is an expression; `source` is the full `${...}` text."""
+    """A string value that is one expression."""
 
     expr: Expr
-    source: str
 
 
 @dataclass(frozen=True)
@@ -69,7 +68,7 @@ def compile_value(value: Any) -> Compiled:
         source = expression_source(value)
         if source is None:
             return Constant(value)
-        return CompiledExpression(parse_expression(source), value)
+        return CompiledExpression(parse_expression(source))
     if isinstance(value, list):
         items = tuple(compile_value(item) for item in value)
         if all(isinstance(item, Constant) for item in items):
