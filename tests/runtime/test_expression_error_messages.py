@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from tests.runtime.helpers import ev_error, run
+from tests.runtime.helpers import ev, ev_error, run
 from workflow_runtime import WorkflowDefinitionError
 from workflow_runtime.expressions import ExpressionSyntaxError, FunctionRef, parse_expression, type_name
 from workflow_runtime.expressions.values import describe
@@ -126,3 +126,13 @@ def test_values_nested_too_deeply_to_compare_raise_a_recursion_error() -> None:
         deep, other = [deep], [other]
     error = ev_error("x == y", x=deep, y=other)
     assert error == {"tags": ["RecursionError"], "message": "value nested too deeply to evaluate"}
+
+
+def test_integer_results_reach_both_int64_limits_and_no_further() -> None:
+    big = 2**63 - 1
+    assert ev("big + 0", big=big) == big
+    assert ev("-big - 1", big=big) == -(2**63)
+    assert ev_error("big + 1", big=big) == {
+        "tags": ["ValueError"],
+        "message": f"integer result out of range (int is 64-bit): {2**63}",
+    }

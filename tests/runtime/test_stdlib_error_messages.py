@@ -171,3 +171,18 @@ def test_an_invalid_regular_expression_writes_nothing_to_stderr(capfd: pytest.Ca
 @pytest.mark.parametrize("timezone", ["UTC", "Etc/UTC"])
 def test_the_iana_names_of_utc_print_z(timezone: str) -> None:
     assert ev("time.format(0, z)", z=timezone) == "1970-01-01T00:00:00.000000Z"
+
+
+@pytest.mark.parametrize(
+    ("name", "args", "message"),
+    [
+        ("text.to_upper", [], "text.to_upper(source) takes 1 argument, but 0 were given"),
+        ("text.split", ["a"], "text.split(source, separator) takes 2 arguments, but 1 were given"),
+        ("json.encode", [], "json.encode(data, indent) takes 1 to 2 arguments, but 0 were given"),
+        ("json.encode", [1, 2, 3], "json.encode(data, indent) takes 1 to 2 arguments, but 3 were given"),
+    ],
+)
+def test_argument_count_messages(name: str, args: list[Any], message: str) -> None:
+    with pytest.raises(WorkflowError) as caught:
+        call_pure(name, args)
+    assert caught.value.value == {"tags": ["TypeError"], "message": message}
