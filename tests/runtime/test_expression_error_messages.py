@@ -13,8 +13,17 @@ import pytest
 
 from tests.runtime.helpers import ev, ev_error, run
 from workflow_runtime import WorkflowDefinitionError
-from workflow_runtime.expressions import ExpressionSyntaxError, FunctionRef, parse_expression, type_name
+from workflow_runtime.errors import WorkflowError
+from workflow_runtime.expressions import (
+    ExpressionSyntaxError,
+    FunctionRef,
+    compile_value,
+    parse_expression,
+    resolve,
+    type_name,
+)
 from workflow_runtime.expressions.values import describe
+from workflow_runtime.stdlib.context import MappingContext
 
 
 @pytest.mark.parametrize(
@@ -136,3 +145,10 @@ def test_integer_results_reach_both_int64_limits_and_no_further() -> None:
         "tags": ["ValueError"],
         "message": f"integer result out of range (int is 64-bit): {2**63}",
     }
+
+
+def test_a_dynamic_map_key_must_be_a_string() -> None:
+    # Google's maps page allows `"${key}": value`; the key must evaluate to a string.
+    with pytest.raises(WorkflowError) as caught:
+        resolve(compile_value({"${k}": 1}), MappingContext({"k": 1}))
+    assert caught.value.value == {"tags": ["TypeError"], "message": "map keys must be strings, got int 1"}
