@@ -22,6 +22,7 @@ from workflow_runtime.connectors.args import (
     MAX_TIMEOUT,
     ConnectorParams,
     connector_params,
+    int_arg,
     polling_args,
     required_string_arg,
     simple_map_arg,
@@ -179,3 +180,17 @@ def test_simple_map_arg_accepts_scalars_and_rejects_the_rest() -> None:
         ["TypeError"],
         f"{C}: argument labels.a must be a string, number or boolean, got [1]",
     )
+
+
+@pytest.mark.parametrize(("given", "parsed"), [(7, 7), ("42", 42), ("-3", -3), (None, None)])
+def test_int_arg_takes_an_int_or_its_decimal_string(given: Any, parsed: int | None) -> None:
+    assert int_arg(C, {"n": given}, "n") == parsed
+
+
+@pytest.mark.parametrize("given", ["--5", "²", "٣", "4.0", "", " 4", True, 4.0])
+def test_int_arg_refuses_anything_else_with_a_type_error(given: Any) -> None:
+    # int64 travels as a decimal string in Google's JSON APIs (protobuf JSON mapping,
+    # protobuf.dev/programming-guides/proto3/#json): ASCII digits, an optional minus.
+    tags, message = _error(int_arg, C, {"n": given}, "n")
+    assert tags == ["TypeError"]
+    assert message.startswith(f"{C}: argument n must be an integer")

@@ -262,3 +262,4 @@ def test_a_job_finishes_on_a_true_complete_or_failed_condition(
     # _finished is tested directly: the fake API server never sends the interim conditions.
     assert _finished({"status": {"conditions": conditions}}) == finished
     assert _finished({"metadata": {}}) is None
+    assert _finished("no Job") is None  # a non-JSON-object body (e.g. text) is not a Job

@@ -221,3 +221,16 @@ def test_get_accepts_the_view_argument(tmp_path: Path) -> None:
     created = lookup_connector(CREATE).impl(ctx, {"parent": PARENT, "body": {"argument": "3"}})  # type: ignore[union-attr]
     got = lookup_connector(GET).impl(ctx, {"name": created["name"], "view": "FULL"})  # type: ignore[union-attr]
     assert (got["name"], got["argument"]) == (created["name"], "3")
+
+
+def test_every_poll_the_caller_would_have_made_is_billed(tmp_path: Path) -> None:
+    # Polls at 1, 2.25, 3.8125 s: children ending at 0, 2.25 and 3.8125 s are seen at the
+    # first, second and third poll, one billed internal step each.
+    billed = []
+    for seconds in (0, 2.25, 3.8125):
+        child = f"main:\n  steps:\n    - w:\n        call: sys.sleep\n        args: {{seconds: {seconds}}}\n"
+        runtime = _runtime(tmp_path, child=child)
+        outcome = runtime.run(_caller("workflow_id: child"))
+        assert outcome.result["waited"] == max(seconds, 1.0)
+        billed.append(outcome.steps.internal)
+    assert [b - billed[0] for b in billed] == [0, 1, 2]
