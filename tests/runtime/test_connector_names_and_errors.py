@@ -14,7 +14,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from workflow_runtime.connectors.errors import ApiError, api_error, connection_failed
+from workflow_runtime.connectors.errors import ApiError, api_error, connection_failed, from_api_error
 from workflow_runtime.connectors.names import base36, parse_job_name, parse_workflow_name, rfc3339
 
 
@@ -77,3 +77,18 @@ def test_connection_failed_names_the_target_and_the_reason() -> None:
         "tags": ["ConnectionFailedError"],
         "message": "connection to http://127.0.0.1:1 failed: refused",
     }
+
+
+def test_an_api_error_becomes_the_http_error_map_with_its_headers() -> None:
+    # Workflows' HttpError carries the response's code, headers and body
+    # (workflows/docs/reference/stdlib/http/request, "Exceptions").
+    error = ApiError(412, {"error": {"code": 412}}, {"ETag": "CAE="})
+    assert str(error) == "HTTP 412: {'error': {'code': 412}}"  # what a test sees if one escapes
+    assert from_api_error(error).value == {
+        "tags": ["HttpError"],
+        "message": "HTTP server responded with error code 412",
+        "code": 412,
+        "headers": {"ETag": "CAE="},
+        "body": {"error": {"code": 412}},
+    }
+    assert ApiError(404).headers == {}

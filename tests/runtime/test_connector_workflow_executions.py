@@ -234,3 +234,13 @@ def test_every_poll_the_caller_would_have_made_is_billed(tmp_path: Path) -> None
         assert outcome.result["waited"] == max(seconds, 1.0)
         billed.append(outcome.steps.internal)
     assert [b - billed[0] for b in billed] == [0, 1, 2]
+
+
+def test_skip_polling_queues_the_child_where_it_would_run_and_returns_null(tmp_path: Path) -> None:
+    # "skip_polling: If set to True, the connector ... returns null" (connector reference,
+    # executions/run); the child still runs in the caller's project and location.
+    runtime = _runtime(tmp_path, child="main:\n  steps:\n    - r:\n        return: 1\n")
+    outcome = runtime.run(_caller("workflow_id: child\nconnector_params: {skip_polling: true}"))
+    assert (outcome.result["result"], outcome.result["error"]) == (None, None)
+    [record] = runtime.services.executions.records
+    assert record.name.startswith("projects/proj-x/locations/europe-west1/workflows/child/executions/")
