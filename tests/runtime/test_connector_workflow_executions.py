@@ -3,7 +3,8 @@
 
 Documented (cloud.google.com/workflows/docs/reference/googleapis/workflowexecutions/v1/
 projects.locations.workflows.executions/run): `run(workflow_id, argument, location,
-project_id)`: location and project_id default to the calling workflow's; the call waits
+project_id)`: "If not present, the location of the current project is used by default",
+likewise the current project ID; the call waits
 like a long-running operation (polling 1 s, x1.25, at most 60 s; `connector_params.timeout`
 bounds it). executions.create takes `body.argument` as a JSON string (REST reference
 projects.locations.workflows.executions#Execution: "argument: Input parameters of the
@@ -237,8 +238,9 @@ def test_every_poll_the_caller_would_have_made_is_billed(tmp_path: Path) -> None
 
 
 def test_skip_polling_queues_the_child_where_it_would_run_and_returns_null(tmp_path: Path) -> None:
-    # "skip_polling: If set to True, the connector ... returns null" (connector reference,
-    # executions/run); the child still runs in the caller's project and location.
+    # "if skip_polling is set to True, run() doesn't return anything" (reference page
+    # .../workflowexecutions/v1/projects.locations.workflows.executions/create); the child
+    # still runs in the caller's project and location.
     runtime = _runtime(tmp_path, child="main:\n  steps:\n    - r:\n        return: 1\n")
     outcome = runtime.run(_caller("workflow_id: child\nconnector_params: {skip_polling: true}"))
     assert (outcome.result["result"], outcome.result["error"]) == (None, None)
