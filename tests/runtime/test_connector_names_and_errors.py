@@ -80,8 +80,8 @@ def test_connection_failed_names_the_target_and_the_reason() -> None:
 
 
 def test_an_api_error_becomes_the_http_error_map_with_its_headers() -> None:
-    # Workflows' HttpError carries the response's code, headers and body
-    # (workflows/docs/reference/stdlib/http/request, "Exceptions").
+    # "the map for an HttpError ... has tags, message, code, headers (response headers),
+    # body" (workflows/docs/reference/syntax/catching-errors).
     error = ApiError(412, {"error": {"code": 412}}, {"ETag": "CAE="})
     assert str(error) == "HTTP 412: {'error': {'code': 412}}"  # what a test sees if one escapes
     assert from_api_error(error).value == {
