@@ -3,8 +3,8 @@ timeout, which patterns capture what, and the error for a URL nobody serves.
 
 Workflows semantics pinned here (workflows/docs/reference/stdlib/http/request): `timeout`
 is the request's limit in seconds and a request slower than it fails with TimeoutError;
-an unreachable host is a ConnectionFailedError (workflows/docs/reference/stdlib/
-overview, "Error types"). The rest is the router's own contract (see its docstring).
+an unreachable host is a ConnectionFailedError (workflows/docs/reference/syntax/
+error-types). The rest is the router's own contract (see its docstring).
 """
 
 from __future__ import annotations
