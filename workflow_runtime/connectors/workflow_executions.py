@@ -84,7 +84,9 @@ def executions_run(ctx: ConnectorContext, args: Mapping[str, Any]) -> Any:
     record = with_retries(
         ctx, "POST", lambda: executions.run_now(runtime, project, location, workflow, argument, start)
     )
-    finished = record.ended_at if record.ended_at is not None else ctx.clock.now()
+    # run_now returns once the child has ended (Runtime.join), so its end time is known.
+    finished = record.ended_at
+    assert finished is not None
     if not _poll_until(ctx, start, finished, params):
         raise make_error(
             "TimeoutError",
