@@ -126,6 +126,10 @@ def test_a_child_outliving_the_timeout_is_a_timeout_error(tmp_path: Path) -> Non
     assert error["message"].endswith(" did not finish within 5 s (connector_params.timeout)")
 
 
+# A run outside an execution must say where the child runs.
+WHERE = {"workflow_id": "w", "project_id": "p", "location": "l"}
+
+
 def _call_error(connector: str, args: dict[str, Any], services: Any = None) -> dict[str, Any]:
     ctx = connector_context(services or Services.for_deployment(Deployment()))
     with pytest.raises(WorkflowError) as caught:
@@ -151,18 +155,18 @@ def _call_error(connector: str, args: dict[str, Any], services: Any = None) -> d
         (RUN, {"workflow_id": 5}, "TypeError", f"{RUN}: argument workflow_id must be a string, got 5"),
         (
             RUN,
-            {"workflow_id": "w", "argument": b"\x00"},
+            {**WHERE, "argument": b"\x00"},
             "TypeError",
             f"{RUN}: argument must be an int, double, bool, string, list or map",
         ),
         (
             RUN,
-            {"workflow_id": "w", "connector_params": {"timeout": 0}},
+            {**WHERE, "connector_params": {"timeout": 0}},
             "ValueError",
             f"{RUN}: connector_params.timeout must be a positive number, got 0",
         ),
         # Without skip_polling the caller must be an execution of a Runtime to wait in.
-        (RUN, {"workflow_id": "w"}, "SystemError", f"{RUN}: no Runtime in the call context"),
+        (RUN, WHERE, "SystemError", f"{RUN}: no Runtime in the call context"),
         (CREATE, {"parent": 5}, "TypeError", f"{CREATE}: argument parent must be a string, got 5"),
         (CREATE, {"parent": "p", "body": "x"}, "TypeError", f"{CREATE}: body must be a map (an Execution)"),
         (
@@ -182,9 +186,9 @@ def test_bad_arguments_name_the_connector_and_the_argument(
 
 @pytest.mark.parametrize("connector", [RUN, CREATE, GET])
 def test_without_the_executions_service_the_error_says_how_to_configure_it(connector: str) -> None:
-    required = {RUN: "workflow_id", CREATE: "parent", GET: "name"}[connector]
+    args = {RUN: WHERE, CREATE: {"parent": "x"}, GET: {"name": "x"}}[connector]
     # Connectors take any services object (connectors/context.py); this one has none.
-    assert _call_error(connector, {required: "x"}, SimpleNamespace()) == {
+    assert _call_error(connector, args, SimpleNamespace()) == {
         "tags": ["ConnectionFailedError"],
         "message": "no workflow executions service is configured: give "
         "Services(executions=FakeWorkflowExecutions(deployment))",
@@ -246,3 +250,12 @@ def test_skip_polling_queues_the_child_where_it_would_run_and_returns_null(tmp_p
     assert (outcome.result["result"], outcome.result["error"]) == (None, None)
     [record] = runtime.services.executions.records
     assert record.name.startswith("projects/proj-x/locations/europe-west1/workflows/child/executions/")
+
+
+@pytest.mark.parametrize("given", [{}, {"project_id": "p"}, {"location": "l"}])
+def test_outside_an_execution_run_needs_project_id_and_location(given: dict[str, str]) -> None:
+    # Called directly (no execution, so no GOOGLE_CLOUD_* environment) nothing says where.
+    assert _call_error(RUN, {"workflow_id": "w", **given}) == {
+        "tags": ["ValueError"],
+        "message": f"{RUN}: give project_id and location; the workflow's own are unknown in this context",
+    }

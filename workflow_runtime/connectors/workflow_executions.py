@@ -65,8 +65,15 @@ def executions_run(ctx: ConnectorContext, args: Mapping[str, Any]) -> Any:
     check_args(connector, args, required=("workflow_id",), optional=("argument", "location", "project_id"))
     workflow = string_arg(connector, args, "workflow_id")
     runtime = getattr(ctx, "runtime", None)
-    project = string_arg(connector, args, "project_id") or getattr(runtime, "project_id", "")
-    location = string_arg(connector, args, "location") or getattr(runtime, "location", "")
+    # "If not present, the current project ID [location] is used by default": the calling
+    # execution's, which its environment holds (as for gke.*).
+    project = string_arg(connector, args, "project_id") or ctx.env.get("GOOGLE_CLOUD_PROJECT_ID")
+    location = string_arg(connector, args, "location") or ctx.env.get("GOOGLE_CLOUD_LOCATION")
+    if not project or not location:
+        raise make_error(
+            "ValueError",
+            f"{connector}: give project_id and location; the workflow's own are unknown in this context",
+        )
     # The argument travels as JSON, like the real request: only JSON values get through.
     argument = json.loads(_encode_argument(connector, args.get("argument")))
     params = connector_params(connector, args)
