@@ -59,8 +59,10 @@ def test_a_plain_return_value_is_a_200_json_body(ctx: Any) -> None:
 
 
 def test_braces_that_are_not_a_placeholder_are_literal(ctx: Any) -> None:
-    ctx.services.http.respond("GET", "https://api.test/a}b", "literal")
-    assert _get(ctx, "https://api.test/a}b")["body"] == "literal"
+    ctx.services.http.respond("GET", "https://api.test/a}", "closing")
+    ctx.services.http.respond("GET", "https://api.test/{x/b", "opening")
+    assert _get(ctx, "https://api.test/a}")["body"] == "closing"
+    assert _get(ctx, "https://api.test/{x/b")["body"] == "opening"
 
 
 def test_a_second_question_mark_belongs_to_the_query(ctx: Any) -> None:
@@ -117,8 +119,10 @@ def test_a_publish_is_recorded_at_its_virtual_time(ctx: Any) -> None:
     url = "https://eventarcpublishing.googleapis.com/v1/projects/p/locations/l/messageBuses/b:publish"
     ctx.clock.advance(7)
     body = {"jsonMessage": '{"specversion": "1.0", "id": "1", "source": "s", "type": "t"}'}
-    ctx.services.http.request(ctx, "POST", url, {}, body, {}, None, 30)
+    answer = ctx.services.http.request(ctx, "POST", url, {}, body, {}, None, 30)
     assert ctx.services.bus.published[0].published_at == ctx.clock.now()
+    # The bus's answer (an empty PublishResponse) goes back as a 200 JSON body.
+    assert answer == {"code": 200, "headers": {"Content-Type": "application/json"}, "body": b"{}"}
 
 
 def test_without_a_bus_a_publish_url_is_an_ordinary_unserved_url() -> None:
