@@ -259,3 +259,15 @@ def test_outside_an_execution_run_needs_project_id_and_location(given: dict[str,
         "tags": ["ValueError"],
         "message": f"{RUN}: give project_id and location; the workflow's own are unknown in this context",
     }
+
+
+def test_skip_polling_needs_no_runtime_in_the_context(tmp_path: Path) -> None:
+    # Connectors take any context with a clock, steps, services and env (connectors/
+    # context.py): one without a `runtime` attribute can still queue a child.
+    runtime = _runtime(tmp_path, child="main:\n  steps:\n    - r:\n        return: 1\n")
+    base = connector_context(runtime.services)
+    ctx = SimpleNamespace(clock=base.clock, steps=base.steps, services=base.services, env={})
+    args = {**WHERE, "workflow_id": "child", "connector_params": {"skip_polling": True}}
+    assert lookup_connector(RUN).impl(ctx, args) is None  # type: ignore[union-attr]
+    [record] = runtime.services.executions.records
+    assert record.name.startswith("projects/p/locations/l/workflows/child/executions/")
