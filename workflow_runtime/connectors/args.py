@@ -6,6 +6,7 @@ TypeError / ValueError map a workflow can catch and a message that says what to 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -23,6 +24,8 @@ DEFAULT_POLL_MAX = 60.0
 
 _CONNECTOR_PARAM_KEYS = {"timeout", "polling_policy", "skip_polling", "scopes"}
 _POLLING_KEYS = {"initial_delay", "multiplier", "max_delay"}
+# The JSON form of an int64 (protobuf JSON mapping): an optional minus and decimal digits.
+_DECIMAL = re.compile(r"-?[0-9]+")
 
 
 @dataclass(frozen=True)
@@ -88,7 +91,9 @@ def int_arg(connector: str, args: Mapping[str, Any], name: str) -> int | None:
         raise make_error("TypeError", f"{connector}: argument {name} must be an integer")
     if isinstance(value, int):
         return value
-    if isinstance(value, str) and value.lstrip("-").isdigit():
+    # ASCII digits only: str.isdigit() also accepts "²" and "٣", and lstrip("-") accepts
+    # "--5"; int() then raised a Python ValueError or read a non-decimal digit.
+    if isinstance(value, str) and _DECIMAL.fullmatch(value):
         return int(value)
     raise make_error(
         "TypeError",

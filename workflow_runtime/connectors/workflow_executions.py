@@ -65,8 +65,15 @@ def executions_run(ctx: ConnectorContext, args: Mapping[str, Any]) -> Any:
     check_args(connector, args, required=("workflow_id",), optional=("argument", "location", "project_id"))
     workflow = string_arg(connector, args, "workflow_id")
     runtime = getattr(ctx, "runtime", None)
-    project = string_arg(connector, args, "project_id") or getattr(runtime, "project_id", "")
-    location = string_arg(connector, args, "location") or getattr(runtime, "location", "")
+    # "If not present, the current project ID [location] is used by default": the calling
+    # execution's, which its environment holds (as for gke.*).
+    project = string_arg(connector, args, "project_id") or ctx.env.get("GOOGLE_CLOUD_PROJECT_ID")
+    location = string_arg(connector, args, "location") or ctx.env.get("GOOGLE_CLOUD_LOCATION")
+    if not project or not location:
+        raise make_error(
+            "ValueError",
+            f"{connector}: give project_id and location; the workflow's own are unknown in this context",
+        )
     # The argument travels as JSON, like the real request: only JSON values get through.
     argument = json.loads(_encode_argument(connector, args.get("argument")))
     params = connector_params(connector, args)
@@ -84,7 +91,9 @@ def executions_run(ctx: ConnectorContext, args: Mapping[str, Any]) -> Any:
     record = with_retries(
         ctx, "POST", lambda: executions.run_now(runtime, project, location, workflow, argument, start)
     )
-    finished = record.ended_at if record.ended_at is not None else ctx.clock.now()
+    # run_now returns once the child has ended (Runtime.join), so its end time is known.
+    finished = record.ended_at
+    assert finished is not None
     if not _poll_until(ctx, start, finished, params):
         raise make_error(
             "TimeoutError",
