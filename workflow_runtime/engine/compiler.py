@@ -567,24 +567,24 @@ class Compiler:
     # --- expressions -----------------------------------------------------------------
 
     def _compile(self, value: Any, line: int, step: str) -> Compiled:
-        """Compile a value, mapping syntax errors and unknown calls to their line."""
-        too_long = _long_expression(value, line, self.limits.max_expression_length)
-        if too_long is not None:
-            bad_line, length = too_long
-            raise self.fail(
-                bad_line,
-                f"step '{step}': expression of {length} characters, more than the limit of "
-                f"{self.limits.max_expression_length} (counting the ${{ and }})",
-            )
-        try:
-            compiled = compile_value(plain(value))
-        except ExpressionSyntaxError as exc:
-            bad_line, text = _find_bad_expression(value, line)
-            raise self.fail(bad_line, f"step '{step}': invalid expression {text}: {exc}") from None
-        for expr, expr_line in _expressions(value, line):
-            self._check_calls(expr, expr_line, step)
-            self._read(expr, expr_line, step)
-        return compiled
+        """Compile a value, reporting an over-long or malformed expression and an unknown
+        call at the line of the expression itself (a map key's own line, say)."""
+        expressions = list(_expressions(value, line))
+        for text, _, text_line in expressions:
+            if len(text) > self.limits.max_expression_length:
+                raise self.fail(
+                    text_line,
+                    f"step '{step}': expression of {len(text)} characters, more than the limit of "
+                    f"{self.limits.max_expression_length} (counting the ${{ and }})",
+                )
+        for text, source, text_line in expressions:
+            try:
+                expr = parse_expression(source)
+            except ExpressionSyntaxError as exc:
+                raise self.fail(text_line, f"step '{step}': invalid expression {text!r}: {exc}") from None
+            self._check_calls(expr, text_line, step)
+            self._read(expr, text_line, step)
+        return compile_value(plain(value))
 
     def _read(self, expr: Expr, line: int, step: str) -> None:
         """Record the variables `expr` reads, for the name check at the subworkflow's end."""
@@ -618,52 +618,20 @@ def _walk(expr: Any) -> Iterator[Expr]:
             yield from _walk(item)
 
 
-def _expressions(value: Any, line: int) -> Iterator[tuple[Expr, int]]:
-    """Every parsed expression inside a raw value (map keys included, as in
-    `{"${dynamicKey}": 1}` from Google's maps page), with its best-known line."""
+def _expressions(value: Any, line: int) -> Iterator[tuple[str, str, int]]:
+    """Every `${...}` string inside a raw value (map keys included, as in
+    `{"${dynamicKey}": 1}` from Google's maps page): its text, the source inside the
+    delimiters, and its best-known line. Only these strings are parsed by compile_value."""
     if isinstance(value, str):
         source = expression_source(value)
         if source is not None:
-            yield parse_expression(source), line
+            yield value, source, line
     if isinstance(value, dict):
         lines = getattr(value, "key_lines", {})
         for key in value:
             yield from _expressions(str(key), lines.get(key, line))
     for item, item_line in _children(value, line):
         yield from _expressions(item, item_line)
-
-
-def _long_expression(value: Any, line: int, limit: int) -> tuple[int, int] | None:
-    """The line and length of the first `${...}` (map keys included) longer than `limit`."""
-    if isinstance(value, str):
-        if expression_source(value) is not None and len(value) > limit:
-            return line, len(value)
-        return None
-    if isinstance(value, dict):
-        lines = getattr(value, "key_lines", {})
-        for key, item in value.items():
-            key_line = lines.get(key, line)
-            found = _long_expression(str(key), key_line, limit) or _long_expression(item, key_line, limit)
-            if found is not None:
-                return found
-        return None
-    for item, item_line in _children(value, line):
-        found = _long_expression(item, item_line, limit)
-        if found is not None:
-            return found
-    return None
-
-
-def _find_bad_expression(value: Any, line: int) -> tuple[int, str]:
-    """The line and text of the first malformed expression inside a raw value."""
-    if isinstance(value, str):
-        return line, repr(value)
-    for item, item_line in _children(value, line):
-        try:
-            compile_value(plain(item))
-        except ExpressionSyntaxError:
-            return _find_bad_expression(item, item_line)
-    return line, repr(value)
 
 
 def _children(value: Any, line: int) -> list[tuple[Any, int]]:

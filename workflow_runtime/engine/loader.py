@@ -9,6 +9,7 @@ PyYAML would silently keep the last one.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -135,14 +136,15 @@ _QUOTE_HINT = (
 
 def _has_unquoted_expression(text: str, line: int) -> bool:
     """Whether the 1-based `line` of `text` (or the one before it, where PyYAML often
-    points) holds a `${` that is not inside quotes."""
+    points) holds a `${` that is not inside quotes (any of them: `['${a}', ${b}]` has one)."""
     lines = text.splitlines()
     for number in (line, line - 1):
         if 1 <= number <= len(lines):
             content = lines[number - 1]
-            at = content.find("${")
-            if at >= 0 and content[:at].count("'") % 2 == 0 and content[:at].count('"') % 2 == 0:
-                return True
+            for match in re.finditer(r"\$\{", content):
+                before = content[: match.start()]
+                if before.count("'") % 2 == 0 and before.count('"') % 2 == 0:
+                    return True
     return False
 
 
