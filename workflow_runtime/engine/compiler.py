@@ -49,7 +49,9 @@ _JUMP_WORDS = ("end", "break", "continue")
 class _Scope:
     """Where a step sits: visible jump targets and the loop it may break out of."""
 
-    names: tuple[frozenset[str], ...]  # innermost first, up to a loop/branch/sub boundary
+    # Innermost first. A loop, a branch and a subworkflow start from a scope with no names:
+    # a jump cannot leave them.
+    names: tuple[frozenset[str], ...]
     in_loop: bool
 
 
@@ -161,12 +163,12 @@ class Compiler:
         for param, _ in params:
             root.define(param)
         scope = _Scope((), in_loop=False)
-        block = self._block(body["steps"], body.key_lines["steps"], scope, boundary=True)
+        block = self._block(body["steps"], body.key_lines["steps"], scope)
         undefined = first_undefined(root, self._is_global_name)
         if undefined is not None:
             reference, message = undefined
             raise self.fail(reference.line, message)
-        return m.Subworkflow(name, line, params, required, block)
+        return m.Subworkflow(name, params, required, block)
 
     def _is_global_name(self, name: str) -> bool:
         """A name valid everywhere: a subworkflow, a stdlib module or function, a connector
@@ -191,8 +193,8 @@ class Compiler:
 
     # --- blocks and steps ------------------------------------------------------------
 
-    def _block(self, raw: Any, line: int, scope: _Scope, *, boundary: bool = False) -> m.Block:
-        """Compile a list of steps; `boundary` starts a new jump domain (loop/branch/sub)."""
+    def _block(self, raw: Any, line: int, scope: _Scope) -> m.Block:
+        """Compile a list of steps, whose names join the jump targets `scope` already has."""
         if not isinstance(raw, LineList) or not raw:
             raise self.fail(line, "'steps' must be a non-empty list of steps")
         entries: list[tuple[str, int, LineDict]] = []
@@ -214,7 +216,7 @@ class Compiler:
             seen.add(step_name)
             entries.append((step_name, item_line, body))
         names = frozenset(seen)
-        inner = _Scope(((names,) if boundary else (names, *scope.names)), scope.in_loop)
+        inner = _Scope((names, *scope.names), scope.in_loop)
         return m.Block([self._step(n, ln, body, inner) for n, ln, body in entries])
 
     def _step(self, name: str, line: int, body: LineDict, scope: _Scope) -> m.Step:
@@ -303,7 +305,7 @@ class Compiler:
             ((target_text, value),) = item.items()
             target, root = self._target(name, str(target_text), item_line)
             self._variables.define(root)
-            result.append(m.Assignment(target, root, self._compile(value, item_line, name), item_line))
+            result.append(m.Assignment(target, root, self._compile(value, item_line, name)))
         return result
 
     def _target(self, name: str, text: str, line: int) -> tuple[Expr, str]:
@@ -412,7 +414,7 @@ class Compiler:
                 raise self.fail(item_line, f"step '{name}': a condition needs an action (next...)")
             test = self._compile(item["condition"], item.key_lines["condition"], name)
             action = self._step(name, item_line, action_body, scope)
-            result.append(m.Condition(test, item_line, action))
+            result.append(m.Condition(test, action))
         return result
 
     def _for(self, name: str, raw: Any, line: int, kind: str = "for loop") -> m.ForLoop:
@@ -441,8 +443,8 @@ class Compiler:
             for key in ("value", "index"):
                 if key in raw:
                     variables.define(raw[key])
-            body = self._block(raw["steps"], raw.key_lines["steps"], loop_scope, boundary=True)
-        return m.ForLoop(raw["value"], raw.get("index"), items, rng, body, line)
+            body = self._block(raw["steps"], raw.key_lines["steps"], loop_scope)
+        return m.ForLoop(raw["value"], raw.get("index"), items, rng, body)
 
     def _parallel(self, name: str, line: int, raw: Any, kline: int, nxt: str | None) -> m.ParallelStep:
         if not isinstance(raw, LineDict):
@@ -499,8 +501,8 @@ class Compiler:
             seen.add(branch_name)
             branch_scope = _Scope((), in_loop=False)
             with self._local_scope(f"parallel branch '{branch_name}' of step '{name}'", item_line):
-                block = self._block(body["steps"], body.key_lines["steps"], branch_scope, boundary=True)
-            branches.append(m.Branch(branch_name, item_line, block))
+                block = self._block(body["steps"], body.key_lines["steps"], branch_scope)
+            branches.append(m.Branch(branch_name, block))
         return branches
 
     def _try(self, name: str, line: int, body: LineDict, scope: _Scope, nxt: str | None) -> m.TryStep:
