@@ -104,7 +104,7 @@ CASES: dict[str, tuple[str, int, str]] = {
           steps: []
         """,
         2,
-        "'steps' must be a non-empty list of steps",
+        "subworkflow 'main': 'steps' must be a non-empty list of steps",
     ),
     "steps not a list": (
         """
@@ -112,7 +112,7 @@ CASES: dict[str, tuple[str, int, str]] = {
             steps: 1
         """,
         2,
-        "'steps' must be a non-empty list of steps",
+        "step 'a': 'steps' must be a non-empty list of steps",
     ),
     "step with two names": (
         """
@@ -880,6 +880,111 @@ CASES: dict[str, tuple[str, int, str]] = {
         2,
         "step 'a': symbol 'y' is neither a variable nor a sub-workflow name "
         "(no param has that name and no step assigns it)",
+    ),
+    "branch with no steps": (
+        """
+        - a:
+            parallel:
+              branches:
+                - b:
+                    steps: []
+        """,
+        5,
+        "branch 'b': 'steps' must be a non-empty list of steps",
+    ),
+    "for loop with no steps": (
+        """
+        - a:
+            for:
+              value: v
+              in: [1]
+              steps: []
+        """,
+        5,
+        "for loop 'a': 'steps' must be a non-empty list of steps",
+    ),
+    "parallel for loop with no steps": (
+        """
+        - a:
+            parallel:
+              for:
+                value: v
+                in: [1]
+                steps: {}
+        """,
+        6,
+        "parallel for loop 'a': 'steps' must be a non-empty list of steps",
+    ),
+    "except block with no steps": (
+        """
+        - a:
+            try:
+              call: sys.now
+            except:
+              as: e
+              steps: []
+        """,
+        6,
+        "the except block of step 'a': 'steps' must be a non-empty list of steps",
+    ),
+    "variable read outside the parallel branch that assigns it": (
+        """
+        - a:
+            parallel:
+              branches:
+                - b:
+                    steps:
+                      - s:
+                          assign:
+                            - x: 1
+        - c:
+            return: ${x}
+        """,
+        10,
+        "step 'c': symbol 'x' is neither a variable nor a sub-workflow name here: it is assigned "
+        "only inside parallel branch 'b' of step 'a' (line 4), and a variable created there is "
+        "local to it (Google's variables reference, 'Variable scope'); assign it before that "
+        "step to use it outside",
+    ),
+    "variable read outside the parallel for loop that assigns it": (
+        """
+        - a:
+            parallel:
+              for:
+                value: v
+                in: [1]
+                steps:
+                  - s:
+                      assign:
+                        - x: 1
+        - c:
+            return: ${x}
+        """,
+        11,
+        "step 'c': symbol 'x' is neither a variable nor a sub-workflow name here: it is assigned "
+        "only inside parallel for loop 'a' (line 3), and a variable created there is local to "
+        "it (Google's variables reference, 'Variable scope'); assign it before that step to use "
+        "it outside",
+    ),
+    "variable read outside the except block that assigns it": (
+        """
+        - a:
+            try:
+              call: sys.now
+            except:
+              as: e
+              steps:
+                - s:
+                    assign:
+                      - x: 1
+        - c:
+            return: ${x}
+        """,
+        11,
+        "step 'c': symbol 'x' is neither a variable nor a sub-workflow name here: it is assigned "
+        "only inside the except block of step 'a' (line 4), and a variable created there is "
+        "local to it (Google's variables reference, 'Variable scope'); assign it before that "
+        "step to use it outside",
     ),
 }
 

@@ -163,7 +163,7 @@ class Compiler:
         for param, _ in params:
             root.define(param)
         scope = _Scope((), in_loop=False)
-        block = self._block(body["steps"], body.key_lines["steps"], scope)
+        block = self._block(body["steps"], body.key_lines["steps"], scope, f"subworkflow '{name}'")
         undefined = first_undefined(root, self._is_global_name)
         if undefined is not None:
             reference, message = undefined
@@ -193,10 +193,11 @@ class Compiler:
 
     # --- blocks and steps ------------------------------------------------------------
 
-    def _block(self, raw: Any, line: int, scope: _Scope) -> m.Block:
-        """Compile a list of steps, whose names join the jump targets `scope` already has."""
+    def _block(self, raw: Any, line: int, scope: _Scope, owner: str) -> m.Block:
+        """Compile the list of steps of `owner` (named in errors), whose names join the jump
+        targets `scope` already has."""
         if not isinstance(raw, LineList) or not raw:
-            raise self.fail(line, "'steps' must be a non-empty list of steps")
+            raise self.fail(line, f"{owner}: 'steps' must be a non-empty list of steps")
         entries: list[tuple[str, int, LineDict]] = []
         seen: set[str] = set()
         for item, item_line in zip(raw, raw.item_lines, strict=True):
@@ -254,7 +255,7 @@ class Compiler:
         if kind == "return":
             return m.ReturnStep(name, line, None, self._compile(body["return"], kline, name))
         if kind == "steps":
-            return m.StepsStep(name, line, nxt, self._block(body["steps"], kline, scope))
+            return m.StepsStep(name, line, nxt, self._block(body["steps"], kline, scope, f"step '{name}'"))
         if kind == "for":
             return m.ForStep(name, line, nxt, self._for(name, body["for"], kline))
         if kind == "parallel":
@@ -443,7 +444,7 @@ class Compiler:
             for key in ("value", "index"):
                 if key in raw:
                     variables.define(raw[key])
-            body = self._block(raw["steps"], raw.key_lines["steps"], loop_scope)
+            body = self._block(raw["steps"], raw.key_lines["steps"], loop_scope, f"{kind} '{name}'")
         return m.ForLoop(raw["value"], raw.get("index"), items, rng, body)
 
     def _parallel(self, name: str, line: int, raw: Any, kline: int, nxt: str | None) -> m.ParallelStep:
@@ -501,7 +502,9 @@ class Compiler:
             seen.add(branch_name)
             branch_scope = _Scope((), in_loop=False)
             with self._local_scope(f"parallel branch '{branch_name}' of step '{name}'", item_line):
-                block = self._block(body["steps"], body.key_lines["steps"], branch_scope)
+                block = self._block(
+                    body["steps"], body.key_lines["steps"], branch_scope, f"branch '{branch_name}'"
+                )
             branches.append(m.Branch(branch_name, block))
         return branches
 
@@ -538,7 +541,12 @@ class Compiler:
                 # Open case (names.py): the `as` variable counts as one of the try step's scope.
                 self._variables.define(as_name)
             with self._local_scope(f"the except block of step '{name}'", eline):
-                step.except_body = self._block(raw_except["steps"], raw_except.key_lines["steps"], scope)
+                step.except_body = self._block(
+                    raw_except["steps"],
+                    raw_except.key_lines["steps"],
+                    scope,
+                    f"the except block of step '{name}'",
+                )
         return step
 
     def _check_retry_map(self, name: str, retry: LineDict, line: int) -> None:
