@@ -96,9 +96,9 @@ class Compiler:
                     )
                 definitions[name] = entry
                 origin[name] = lib_file
-        for name, (line, body) in definitions.items():
+        for name, (_, body) in definitions.items():
             self.file = origin[name]
-            self.subworkflows[name] = self._params(name, line, body)
+            self.subworkflows[name] = self._params(name, body)
         subs = {}
         for name, (line, body) in definitions.items():
             self.file = origin[name]
@@ -127,7 +127,8 @@ class Compiler:
             raise self.fail(raw.line, "workflow has no 'main' subworkflow")
         return definitions
 
-    def _params(self, name: str, line: int, body: LineDict) -> tuple[list[tuple[str, Any]], set[str]]:
+    def _params(self, name: str, body: LineDict) -> tuple[list[tuple[str, Any]], set[str]]:
+        """The (name, default) params of a subworkflow and the names it requires."""
         unknown = set(body) - {"params", "steps"}
         if unknown:
             key = sorted(unknown)[0]
@@ -135,8 +136,10 @@ class Compiler:
                 body.key_lines[key],
                 f"subworkflow '{name}': unknown key '{key}' (allowed: params, steps)",
             )
-        raw = body.get("params", [])
-        pline = body.key_lines.get("params", line)
+        if "params" not in body:
+            return [], set()
+        raw = body["params"]
+        pline = body.key_lines["params"]
         if not isinstance(raw, list):
             raise self.fail(pline, f"subworkflow '{name}': params must be a list")
         params: list[tuple[str, Any]] = []
