@@ -986,6 +986,56 @@ CASES: dict[str, tuple[str, int, str]] = {
         "local to it (Google's variables reference, 'Variable scope'); assign it before that "
         "step to use it outside",
     ),
+    "map of subworkflows without main": (
+        """
+        helper:
+          steps:
+            - a:
+                return: 1
+        """,
+        1,
+        "workflow has no 'main' subworkflow",
+    ),
+    "malformed expression in a for loop's in": (
+        """
+        - a:
+            for:
+              value: v
+              in: ${[1,}
+              steps:
+                - s:
+                    return: 1
+        """,
+        4,
+        "step 'a': invalid expression '${[1,}': unexpected end of expression (at character 3)",
+    ),
+    "malformed expression in a for loop's range": (
+        """
+        - a:
+            for:
+              value: v
+              range: ${1 +}
+              steps:
+                - s:
+                    return: 1
+        """,
+        4,
+        "step 'a': invalid expression '${1 +}': unexpected end of expression (at character 3)",
+    ),
+    "malformed expression in a concurrency_limit": (
+        """
+        - a:
+            parallel:
+              concurrency_limit: ${1 +}
+              branches:
+                - b:
+                    steps:
+                      - s:
+                          return: 1
+        """,
+        3,
+        "step 'a': invalid expression '${1 +}': unexpected end of expression (at character 3)",
+    ),
 }
 
 

@@ -112,7 +112,6 @@ class Compiler:
         if isinstance(raw, LineList) and needs_main:
             # A bare list of steps is the body of `main`.
             body = LineDict(steps=raw)
-            body.line = raw.line
             body.key_lines = {"steps": raw.line}
             return {"main": (raw.line, body)}
         if not isinstance(raw, LineDict):
