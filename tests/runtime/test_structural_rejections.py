@@ -1036,6 +1036,24 @@ CASES: dict[str, tuple[str, int, str]] = {
         3,
         "step 'a': invalid expression '${1 +}': unexpected end of expression (at character 3)",
     ),
+    "malformed expression in call args": (
+        """
+        - a:
+            call: sys.log
+            args:
+              text: ${1 +}
+        """,
+        4,
+        "step 'a': invalid expression '${1 +}': unexpected end of expression (at character 3)",
+    ),
+    "malformed expression in a raise": (
+        """
+        - a:
+            raise: ${"x" +}
+        """,
+        2,
+        "step 'a': invalid expression '${\"x\" +}': unexpected end of expression (at character 5)",
+    ),
 }
 
 
@@ -1143,6 +1161,11 @@ ACCEPTED: dict[str, str] = {
                     next: after
         - after:
             return: 1
+        """,
+    "positional args filling every param": """
+        - a:
+            call: sys.log
+            args: [x, INFO, null, null, 1]
         """,
     "main with its one runtime argument": """
         main:
