@@ -95,6 +95,13 @@ def test_an_iteration_may_write_its_own_value_and_index_even_if_the_scope_has_th
 
 WRITES_BY_KIND = {
     "call result": "- w:\n    call: sys.now\n    result: total\n",
+    "call result in a try body": (
+        "- w:\n    try:\n      call: sys.now\n      result: total\n    retry: ${http.default_retry}\n"
+    ),
+    "assign in an except block": (
+        "- t:\n    try:\n      call: sys.now\n    except:\n      as: e\n      steps:\n"
+        "        - w:\n            assign:\n              - total: 1\n"
+    ),
     "except as": (
         "- w:\n    try:\n      call: sys.now\n    except:\n      as: total\n"
         "      steps:\n        - s:\n            return: 1\n"
@@ -110,7 +117,7 @@ def test_a_result_or_except_variable_counts_as_a_write(kind: str) -> None:
     with pytest.raises(WorkflowDefinitionError) as caught:
         Runtime().load(source)
     assert (caught.value.line, caught.value.message) == (
-        9,
+        {"assign in an except block": 15, "call result in a try body": 10}.get(kind, 9),
         "step 'w': assigns 'total', a variable of the enclosing scope; add it to 'shared' of "
         "parallel step 'par'",
     )

@@ -124,8 +124,12 @@ def parse_document(file: str, text: str) -> Any:
         if _has_unquoted_expression(text, line):
             message += f"; {_QUOTE_HINT}"
         raise WorkflowDefinitionError(file, line, message) from None
-    except yaml.YAMLError as exc:
-        raise WorkflowDefinitionError(file, 1, f"invalid YAML/JSON: {exc}") from None
+    except yaml.reader.ReaderError as exc:
+        # The one PyYAML error without a mark (a character YAML forbids, like a control
+        # character): it knows the character's offset, from which the line follows.
+        line = text.count("\n", 0, exc.position) + 1
+        reason = str(exc).splitlines()[0]
+        raise WorkflowDefinitionError(file, line, f"invalid YAML/JSON: {reason}") from None
 
 
 _QUOTE_HINT = (
