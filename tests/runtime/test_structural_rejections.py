@@ -1167,6 +1167,14 @@ ACCEPTED: dict[str, str] = {
             call: sys.log
             args: [x, INFO, null, null, 1]
         """,
+    # docs/runtime-interfaces.md, "Deploy-time checks": a stdlib function and `googleapis`
+    # are global names, readable anywhere without being assigned.
+    "reads of a stdlib function name and of googleapis": """
+        - a:
+            assign:
+              - f: ${len}
+              - g: ${googleapis.storage}
+        """,
     "main with its one runtime argument": """
         main:
           params: [args]
