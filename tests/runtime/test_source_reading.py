@@ -32,9 +32,10 @@ def test_one_line_inline_text_is_a_source_not_a_path(text: str) -> None:
 
 
 def test_a_forbidden_character_is_reported_at_its_line() -> None:
+    source = '\n- a:\n    return: "\x07"\n- b:\n    return: 1\n\n'
     with pytest.raises(WorkflowDefinitionError) as caught:
-        parse_document("wf.yaml", '- a:\n    return: "\x07"\n')
-    assert (caught.value.file, caught.value.line) == ("wf.yaml", 2)
+        parse_document("wf.yaml", source)
+    assert (caught.value.file, caught.value.line) == ("wf.yaml", 3)
     assert caught.value.message == (
         "invalid YAML/JSON: unacceptable character #x0007: special characters are not allowed"
     )
@@ -51,3 +52,8 @@ def test_a_map_key_that_is_a_collection_is_refused_at_its_line() -> None:
     with pytest.raises(WorkflowDefinitionError) as caught:
         parse_document("wf.yaml", "- a:\n    return:\n      ok: 1\n      [1]: x\n")
     assert (caught.value.line, caught.value.message) == (4, "invalid YAML/JSON: map keys must be scalars")
+
+
+def test_a_byte_order_mark_before_the_source_is_skipped() -> None:
+    # Editors on Windows save UTF-8 with a BOM; YAML 1.1 (section 5.2) allows one at the start.
+    assert Runtime().run("\ufeff- a:\n    return: 7\n").result == 7

@@ -1054,6 +1054,75 @@ CASES: dict[str, tuple[str, int, str]] = {
         2,
         "step 'a': invalid expression '${\"x\" +}': unexpected end of expression (at character 5)",
     ),
+    "unknown key on a step with no kind": (
+        """
+        - a:
+            next: b
+            foo: 1
+        - b:
+            return: 1
+        """,
+        3,
+        "step 'a': unknown key 'foo' (a next step allows: next)",
+    ),
+    "unknown argument of a function with several params": (
+        """
+        - a:
+            call: sys.log
+            args:
+              msg: x
+        """,
+        2,
+        "step 'a': 'sys.log' has no argument 'msg' (it takes: data, json, severity, text, timeout)",
+    ),
+    "missing required subworkflow arguments": (
+        """
+        main:
+          steps:
+            - a:
+                call: greet
+        greet:
+          params: [first, last]
+          steps:
+            - r:
+                return: 1
+        """,
+        4,
+        "step 'a': 'greet' needs argument(s) first, last",
+    ),
+    "malformed retry expression": (
+        """
+        - a:
+            try:
+              call: sys.now
+            retry: ${http.default_retry +}
+        """,
+        4,
+        "step 'a': invalid expression '${http.default_retry +}': "
+        "unexpected end of expression (at character 20)",
+    ),
+    "undefined name inside call arguments": (
+        """
+        - a:
+            return: ${len(y)}
+        """,
+        2,
+        "step 'a': symbol 'y' is neither a variable nor a sub-workflow name "
+        "(no param has that name and no step assigns it)",
+    ),
+    "unknown function nested in call arguments": (
+        """
+        - a:
+            return: ${len(nope.f(1))}
+        """,
+        2,
+        "step 'a': unknown function 'nope.f' in an expression",
+    ),
+    "empty list of steps as the document": (
+        "[]\n",
+        1,
+        "subworkflow 'main': 'steps' must be a non-empty list of steps",
+    ),
 }
 
 

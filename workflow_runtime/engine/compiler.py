@@ -230,7 +230,7 @@ class Compiler:
         allowed = _KIND_KEYS[kind]
         for key in body:
             if key not in allowed:
-                if key in ("args", "result") and kind != "call":
+                if key in ("args", "result"):  # allowed on a call step, so this is not one
                     raise self.fail(body.key_lines[key], f"step '{name}': '{key}' without 'call'")
                 raise self.fail(
                     body.key_lines[key],
@@ -410,8 +410,7 @@ class Compiler:
             if not isinstance(item, LineDict) or "condition" not in item:
                 raise self.fail(item_line, f"step '{name}': each switch item needs 'condition'")
             action_body = LineDict({k: v for k, v in item.items() if k != "condition"})
-            action_body.line = item_line
-            action_body.key_lines = {k: v for k, v in item.key_lines.items() if k != "condition"}
+            action_body.key_lines = item.key_lines
             self._check_keys(name, action_body, _CONDITION_ACTIONS, "a condition")
             if not action_body:
                 raise self.fail(item_line, f"step '{name}': a condition needs an action (next...)")
@@ -633,25 +632,23 @@ def _walk(expr: Any) -> Iterator[Expr]:
 def _expressions(value: Any, line: int) -> Iterator[tuple[str, str, int]]:
     """Every `${...}` string inside a raw value (map keys included, as in
     `{"${dynamicKey}": 1}` from Google's maps page): its text, the source inside the
-    delimiters, and its best-known line. Only these strings are parsed by compile_value."""
+    delimiters, and its line (`line` for `value` itself; the loader's line of each key and
+    item below it). Only these strings are parsed by compile_value."""
     if isinstance(value, str):
         source = expression_source(value)
         if source is not None:
             yield value, source, line
     if isinstance(value, dict):
-        lines = getattr(value, "key_lines", {})
         for key in value:
-            yield from _expressions(str(key), lines.get(key, line))
-    for item, item_line in _children(value, line):
+            yield from _expressions(str(key), value.key_lines[key])
+    for item, item_line in _children(value):
         yield from _expressions(item, item_line)
 
 
-def _children(value: Any, line: int) -> list[tuple[Any, int]]:
-    """The items of a raw map or list with their lines (`line` where none is known)."""
+def _children(value: Any) -> list[tuple[Any, int]]:
+    """The items of a raw map (LineDict) or list (LineList) with their lines."""
     if isinstance(value, dict):
-        lines = getattr(value, "key_lines", {})
-        return [(item, lines.get(key, line)) for key, item in value.items()]
+        return [(item, value.key_lines[key]) for key, item in value.items()]
     if isinstance(value, list):
-        lines = getattr(value, "item_lines", [line] * len(value))
-        return list(zip(value, lines, strict=False))
+        return list(zip(value, value.item_lines, strict=True))
     return []
