@@ -1123,6 +1123,22 @@ CASES: dict[str, tuple[str, int, str]] = {
         1,
         "subworkflow 'main': 'steps' must be a non-empty list of steps",
     ),
+    "two undefined names: the first by line is reported, whatever its scope": (
+        """
+        - a:
+            for:
+              value: v
+              in: [1]
+              steps:
+                - s:
+                    return: ${p}
+        - b:
+            return: ${q}
+        """,
+        7,
+        "step 's': symbol 'p' is neither a variable nor a sub-workflow name "
+        "(no param has that name and no step assigns it)",
+    ),
 }
 
 
