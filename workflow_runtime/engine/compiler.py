@@ -638,7 +638,7 @@ def _expressions(value: Any, line: int) -> Iterator[tuple[str, str, int]]:
         source = expression_source(value)
         if source is not None:
             yield value, source, line
-    if isinstance(value, dict):
+    if isinstance(value, LineDict):
         for key in value:
             yield from _expressions(str(key), value.key_lines[key])
     for item, item_line in _children(value):
@@ -647,8 +647,8 @@ def _expressions(value: Any, line: int) -> Iterator[tuple[str, str, int]]:
 
 def _children(value: Any) -> list[tuple[Any, int]]:
     """The items of a raw map (LineDict) or list (LineList) with their lines."""
-    if isinstance(value, dict):
+    if isinstance(value, LineDict):
         return [(item, value.key_lines[key]) for key, item in value.items()]
-    if isinstance(value, list):
+    if isinstance(value, LineList):
         return list(zip(value, value.item_lines, strict=True))
     return []
