@@ -49,7 +49,9 @@ _JUMP_WORDS = ("end", "break", "continue")
 class _Scope:
     """Where a step sits: visible jump targets and the loop it may break out of."""
 
-    names: tuple[frozenset[str], ...]  # innermost first, up to a loop/branch/sub boundary
+    # Innermost first. A loop, a branch and a subworkflow start from a scope with no names:
+    # a jump cannot leave them.
+    names: tuple[frozenset[str], ...]
     in_loop: bool
 
 
@@ -94,9 +96,9 @@ class Compiler:
                     )
                 definitions[name] = entry
                 origin[name] = lib_file
-        for name, (line, body) in definitions.items():
+        for name, (_, body) in definitions.items():
             self.file = origin[name]
-            self.subworkflows[name] = self._params(name, line, body)
+            self.subworkflows[name] = self._params(name, body)
         subs = {}
         for name, (line, body) in definitions.items():
             self.file = origin[name]
@@ -110,7 +112,6 @@ class Compiler:
         if isinstance(raw, LineList) and needs_main:
             # A bare list of steps is the body of `main`.
             body = LineDict(steps=raw)
-            body.line = raw.line
             body.key_lines = {"steps": raw.line}
             return {"main": (raw.line, body)}
         if not isinstance(raw, LineDict):
@@ -125,7 +126,8 @@ class Compiler:
             raise self.fail(raw.line, "workflow has no 'main' subworkflow")
         return definitions
 
-    def _params(self, name: str, line: int, body: LineDict) -> tuple[list[tuple[str, Any]], set[str]]:
+    def _params(self, name: str, body: LineDict) -> tuple[list[tuple[str, Any]], set[str]]:
+        """The (name, default) params of a subworkflow and the names it requires."""
         unknown = set(body) - {"params", "steps"}
         if unknown:
             key = sorted(unknown)[0]
@@ -133,8 +135,10 @@ class Compiler:
                 body.key_lines[key],
                 f"subworkflow '{name}': unknown key '{key}' (allowed: params, steps)",
             )
-        raw = body.get("params", [])
-        pline = body.key_lines.get("params", line)
+        if "params" not in body:
+            return [], set()
+        raw = body["params"]
+        pline = body.key_lines["params"]
         if not isinstance(raw, list):
             raise self.fail(pline, f"subworkflow '{name}': params must be a list")
         params: list[tuple[str, Any]] = []
@@ -161,12 +165,12 @@ class Compiler:
         for param, _ in params:
             root.define(param)
         scope = _Scope((), in_loop=False)
-        block = self._block(body["steps"], body.key_lines["steps"], scope, boundary=True)
+        block = self._block(body["steps"], body.key_lines["steps"], scope, f"subworkflow '{name}'")
         undefined = first_undefined(root, self._is_global_name)
         if undefined is not None:
             reference, message = undefined
             raise self.fail(reference.line, message)
-        return m.Subworkflow(name, line, params, required, block)
+        return m.Subworkflow(name, params, required, block)
 
     def _is_global_name(self, name: str) -> bool:
         """A name valid everywhere: a subworkflow, a stdlib module or function, a connector
@@ -191,10 +195,11 @@ class Compiler:
 
     # --- blocks and steps ------------------------------------------------------------
 
-    def _block(self, raw: Any, line: int, scope: _Scope, *, boundary: bool = False) -> m.Block:
-        """Compile a list of steps; `boundary` starts a new jump domain (loop/branch/sub)."""
+    def _block(self, raw: Any, line: int, scope: _Scope, owner: str) -> m.Block:
+        """Compile the list of steps of `owner` (named in errors), whose names join the jump
+        targets `scope` already has."""
         if not isinstance(raw, LineList) or not raw:
-            raise self.fail(line, "'steps' must be a non-empty list of steps")
+            raise self.fail(line, f"{owner}: 'steps' must be a non-empty list of steps")
         entries: list[tuple[str, int, LineDict]] = []
         seen: set[str] = set()
         for item, item_line in zip(raw, raw.item_lines, strict=True):
@@ -214,7 +219,7 @@ class Compiler:
             seen.add(step_name)
             entries.append((step_name, item_line, body))
         names = frozenset(seen)
-        inner = _Scope(((names,) if boundary else (names, *scope.names)), scope.in_loop)
+        inner = _Scope((names, *scope.names), scope.in_loop)
         return m.Block([self._step(n, ln, body, inner) for n, ln, body in entries])
 
     def _step(self, name: str, line: int, body: LineDict, scope: _Scope) -> m.Step:
@@ -225,7 +230,7 @@ class Compiler:
         allowed = _KIND_KEYS[kind]
         for key in body:
             if key not in allowed:
-                if key in ("args", "result") and kind != "call":
+                if key in ("args", "result"):  # allowed on a call step, so this is not one
                     raise self.fail(body.key_lines[key], f"step '{name}': '{key}' without 'call'")
                 raise self.fail(
                     body.key_lines[key],
@@ -252,7 +257,7 @@ class Compiler:
         if kind == "return":
             return m.ReturnStep(name, line, None, self._compile(body["return"], kline, name))
         if kind == "steps":
-            return m.StepsStep(name, line, nxt, self._block(body["steps"], kline, scope))
+            return m.StepsStep(name, line, nxt, self._block(body["steps"], kline, scope, f"step '{name}'"))
         if kind == "for":
             return m.ForStep(name, line, nxt, self._for(name, body["for"], kline))
         if kind == "parallel":
@@ -303,7 +308,7 @@ class Compiler:
             ((target_text, value),) = item.items()
             target, root = self._target(name, str(target_text), item_line)
             self._variables.define(root)
-            result.append(m.Assignment(target, root, self._compile(value, item_line, name), item_line))
+            result.append(m.Assignment(target, root, self._compile(value, item_line, name)))
         return result
 
     def _target(self, name: str, text: str, line: int) -> tuple[Expr, str]:
@@ -405,14 +410,13 @@ class Compiler:
             if not isinstance(item, LineDict) or "condition" not in item:
                 raise self.fail(item_line, f"step '{name}': each switch item needs 'condition'")
             action_body = LineDict({k: v for k, v in item.items() if k != "condition"})
-            action_body.line = item_line
-            action_body.key_lines = {k: v for k, v in item.key_lines.items() if k != "condition"}
+            action_body.key_lines = item.key_lines
             self._check_keys(name, action_body, _CONDITION_ACTIONS, "a condition")
             if not action_body:
                 raise self.fail(item_line, f"step '{name}': a condition needs an action (next...)")
             test = self._compile(item["condition"], item.key_lines["condition"], name)
             action = self._step(name, item_line, action_body, scope)
-            result.append(m.Condition(test, item_line, action))
+            result.append(m.Condition(test, action))
         return result
 
     def _for(self, name: str, raw: Any, line: int, kind: str = "for loop") -> m.ForLoop:
@@ -441,8 +445,8 @@ class Compiler:
             for key in ("value", "index"):
                 if key in raw:
                     variables.define(raw[key])
-            body = self._block(raw["steps"], raw.key_lines["steps"], loop_scope, boundary=True)
-        return m.ForLoop(raw["value"], raw.get("index"), items, rng, body, line)
+            body = self._block(raw["steps"], raw.key_lines["steps"], loop_scope, f"{kind} '{name}'")
+        return m.ForLoop(raw["value"], raw.get("index"), items, rng, body)
 
     def _parallel(self, name: str, line: int, raw: Any, kline: int, nxt: str | None) -> m.ParallelStep:
         if not isinstance(raw, LineDict):
@@ -499,8 +503,10 @@ class Compiler:
             seen.add(branch_name)
             branch_scope = _Scope((), in_loop=False)
             with self._local_scope(f"parallel branch '{branch_name}' of step '{name}'", item_line):
-                block = self._block(body["steps"], body.key_lines["steps"], branch_scope, boundary=True)
-            branches.append(m.Branch(branch_name, item_line, block))
+                block = self._block(
+                    body["steps"], body.key_lines["steps"], branch_scope, f"branch '{branch_name}'"
+                )
+            branches.append(m.Branch(branch_name, block))
         return branches
 
     def _try(self, name: str, line: int, body: LineDict, scope: _Scope, nxt: str | None) -> m.TryStep:
@@ -536,7 +542,12 @@ class Compiler:
                 # Open case (names.py): the `as` variable counts as one of the try step's scope.
                 self._variables.define(as_name)
             with self._local_scope(f"the except block of step '{name}'", eline):
-                step.except_body = self._block(raw_except["steps"], raw_except.key_lines["steps"], scope)
+                step.except_body = self._block(
+                    raw_except["steps"],
+                    raw_except.key_lines["steps"],
+                    scope,
+                    f"the except block of step '{name}'",
+                )
         return step
 
     def _check_retry_map(self, name: str, retry: LineDict, line: int) -> None:
@@ -567,24 +578,24 @@ class Compiler:
     # --- expressions -----------------------------------------------------------------
 
     def _compile(self, value: Any, line: int, step: str) -> Compiled:
-        """Compile a value, mapping syntax errors and unknown calls to their line."""
-        too_long = _long_expression(value, line, self.limits.max_expression_length)
-        if too_long is not None:
-            bad_line, length = too_long
-            raise self.fail(
-                bad_line,
-                f"step '{step}': expression of {length} characters, more than the limit of "
-                f"{self.limits.max_expression_length} (counting the ${{ and }})",
-            )
-        try:
-            compiled = compile_value(plain(value))
-        except ExpressionSyntaxError as exc:
-            bad_line, text = _find_bad_expression(value, line)
-            raise self.fail(bad_line, f"step '{step}': invalid expression {text}: {exc}") from None
-        for expr, expr_line in _expressions(value, line):
-            self._check_calls(expr, expr_line, step)
-            self._read(expr, expr_line, step)
-        return compiled
+        """Compile a value, reporting an over-long or malformed expression and an unknown
+        call at the line of the expression itself (a map key's own line, say)."""
+        expressions = list(_expressions(value, line))
+        for text, _, text_line in expressions:
+            if len(text) > self.limits.max_expression_length:
+                raise self.fail(
+                    text_line,
+                    f"step '{step}': expression of {len(text)} characters, more than the limit of "
+                    f"{self.limits.max_expression_length} (counting the ${{ and }})",
+                )
+        for text, source, text_line in expressions:
+            try:
+                expr = parse_expression(source)
+            except ExpressionSyntaxError as exc:
+                raise self.fail(text_line, f"step '{step}': invalid expression {text!r}: {exc}") from None
+            self._check_calls(expr, text_line, step)
+            self._read(expr, text_line, step)
+        return compile_value(plain(value))
 
     def _read(self, expr: Expr, line: int, step: str) -> None:
         """Record the variables `expr` reads, for the name check at the subworkflow's end."""
@@ -618,60 +629,26 @@ def _walk(expr: Any) -> Iterator[Expr]:
             yield from _walk(item)
 
 
-def _expressions(value: Any, line: int) -> Iterator[tuple[Expr, int]]:
-    """Every parsed expression inside a raw value (map keys included, as in
-    `{"${dynamicKey}": 1}` from Google's maps page), with its best-known line."""
+def _expressions(value: Any, line: int) -> Iterator[tuple[str, str, int]]:
+    """Every `${...}` string inside a raw value (map keys included, as in
+    `{"${dynamicKey}": 1}` from Google's maps page): its text, the source inside the
+    delimiters, and its line (`line` for `value` itself; the loader's line of each key and
+    item below it). Only these strings are parsed by compile_value."""
     if isinstance(value, str):
         source = expression_source(value)
         if source is not None:
-            yield parse_expression(source), line
-    if isinstance(value, dict):
-        lines = getattr(value, "key_lines", {})
+            yield value, source, line
+    if isinstance(value, LineDict):
         for key in value:
-            yield from _expressions(str(key), lines.get(key, line))
-    for item, item_line in _children(value, line):
+            yield from _expressions(str(key), value.key_lines[key])
+    for item, item_line in _children(value):
         yield from _expressions(item, item_line)
 
 
-def _long_expression(value: Any, line: int, limit: int) -> tuple[int, int] | None:
-    """The line and length of the first `${...}` (map keys included) longer than `limit`."""
-    if isinstance(value, str):
-        if expression_source(value) is not None and len(value) > limit:
-            return line, len(value)
-        return None
-    if isinstance(value, dict):
-        lines = getattr(value, "key_lines", {})
-        for key, item in value.items():
-            key_line = lines.get(key, line)
-            found = _long_expression(str(key), key_line, limit) or _long_expression(item, key_line, limit)
-            if found is not None:
-                return found
-        return None
-    for item, item_line in _children(value, line):
-        found = _long_expression(item, item_line, limit)
-        if found is not None:
-            return found
-    return None
-
-
-def _find_bad_expression(value: Any, line: int) -> tuple[int, str]:
-    """The line and text of the first malformed expression inside a raw value."""
-    if isinstance(value, str):
-        return line, repr(value)
-    for item, item_line in _children(value, line):
-        try:
-            compile_value(plain(item))
-        except ExpressionSyntaxError:
-            return _find_bad_expression(item, item_line)
-    return line, repr(value)
-
-
-def _children(value: Any, line: int) -> list[tuple[Any, int]]:
-    """The items of a raw map or list with their lines (`line` where none is known)."""
-    if isinstance(value, dict):
-        lines = getattr(value, "key_lines", {})
-        return [(item, lines.get(key, line)) for key, item in value.items()]
-    if isinstance(value, list):
-        lines = getattr(value, "item_lines", [line] * len(value))
-        return list(zip(value, lines, strict=False))
+def _children(value: Any) -> list[tuple[Any, int]]:
+    """The items of a raw map (LineDict) or list (LineList) with their lines."""
+    if isinstance(value, LineDict):
+        return [(item, value.key_lines[key]) for key, item in value.items()]
+    if isinstance(value, LineList):
+        return list(zip(value, value.item_lines, strict=True))
     return []

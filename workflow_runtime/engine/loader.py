@@ -9,6 +9,7 @@ PyYAML would silently keep the last one.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -123,8 +124,12 @@ def parse_document(file: str, text: str) -> Any:
         if _has_unquoted_expression(text, line):
             message += f"; {_QUOTE_HINT}"
         raise WorkflowDefinitionError(file, line, message) from None
-    except yaml.YAMLError as exc:
-        raise WorkflowDefinitionError(file, 1, f"invalid YAML/JSON: {exc}") from None
+    except yaml.reader.ReaderError as exc:
+        # The one PyYAML error without a mark (a character YAML forbids, like a control
+        # character): it knows the character's offset, from which the line follows.
+        line = text.count("\n", 0, exc.position) + 1
+        reason = str(exc).splitlines()[0]
+        raise WorkflowDefinitionError(file, line, f"invalid YAML/JSON: {reason}") from None
 
 
 _QUOTE_HINT = (
@@ -135,14 +140,15 @@ _QUOTE_HINT = (
 
 def _has_unquoted_expression(text: str, line: int) -> bool:
     """Whether the 1-based `line` of `text` (or the one before it, where PyYAML often
-    points) holds a `${` that is not inside quotes."""
+    points) holds a `${` that is not inside quotes (any of them: `['${a}', ${b}]` has one)."""
     lines = text.splitlines()
     for number in (line, line - 1):
         if 1 <= number <= len(lines):
             content = lines[number - 1]
-            at = content.find("${")
-            if at >= 0 and content[:at].count("'") % 2 == 0 and content[:at].count('"') % 2 == 0:
-                return True
+            for match in re.finditer(r"\$\{", content):
+                before = content[: match.start()]
+                if before.count("'") % 2 == 0 and before.count('"') % 2 == 0:
+                    return True
     return False
 
 

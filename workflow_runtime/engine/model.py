@@ -42,7 +42,6 @@ class Assignment:
     target: Expr
     root: str
     value: Compiled
-    line: int
 
 
 @dataclass
@@ -88,7 +87,6 @@ class Condition:
     """One `condition:` of a switch and the action taken when it holds."""
 
     test: Compiled
-    line: int
     action: Step
 
 
@@ -108,7 +106,6 @@ class ForLoop:
     items: Compiled | None
     range: Compiled | None
     body: Block
-    line: int
 
 
 @dataclass
@@ -123,7 +120,6 @@ class Branch:
     """One named branch of a parallel step."""
 
     name: str
-    line: int
     body: Block
 
 
@@ -153,7 +149,6 @@ class Subworkflow:
     """`params` (name, default-or-required) and steps of one subworkflow."""
 
     name: str
-    line: int
     params: list[tuple[str, Any]]
     required: set[str]
     body: Block

@@ -4,7 +4,9 @@ Google's parallel sample marks an assignment to a parent variable inside a branc
 error unless the parallel step lists it in `shared`, and shared variables must be
 initialised before the step. Variables of the enclosing scope are the params and what
 the steps written above the parallel step assign (source order stands in for execution
-order, so a name first assigned after the step stays branch-local).
+order, so a name first assigned after the step stays branch-local). Source order is the
+order of the steps in the document, not their line numbers: a JSON source may hold every
+step on one line.
 """
 
 from __future__ import annotations
@@ -16,13 +18,12 @@ from workflow_runtime.engine import model as m
 
 def check_parallel_writes(sub: m.Subworkflow, fail: Callable[[int, str], Exception]) -> None:
     """Raise `fail(line, message)` where a branch writes an unshared parent variable."""
-    for step, _ in _iter_steps(sub.body, inside=()):
+    steps = list(_iter_steps(sub.body))
+    for position, step in enumerate(steps):
         if not isinstance(step, m.ParallelStep):
             continue
-        outside = {p for p, _ in sub.params}
-        for other, parents in _iter_steps(sub.body, inside=()):
-            if other.line < step.line and not any(p is step for p in parents):
-                outside |= _written(other)
+        # Every step before this one in source order; the parallel step's own steps follow it.
+        outside = {p for p, _ in sub.params}.union(*(_written(other) for other in steps[:position]))
         for name in step.shared:
             if name not in outside:
                 raise fail(
@@ -30,7 +31,7 @@ def check_parallel_writes(sub: m.Subworkflow, fail: Callable[[int, str], Excepti
                     f"step '{step.name}': shared variable '{name}' must be assigned before the parallel step",
                 )
         local = {step.loop.value, step.loop.index} if step.loop else set()
-        for inner, _ in _iter_steps(_parallel_blocks(step), inside=()):
+        for inner in _iter_steps(_parallel_blocks(step)):
             for written in _written(inner):
                 if written in outside and written not in step.shared and written not in local:
                     raise fail(
@@ -62,12 +63,12 @@ def _child_blocks(step: m.Step) -> list[m.Block]:
     return []
 
 
-def _iter_steps(block: m.Block, inside: tuple[m.Step, ...]) -> Iterator[tuple[m.Step, tuple[m.Step, ...]]]:
-    """Every step under `block` with the chain of steps containing it."""
+def _iter_steps(block: m.Block) -> Iterator[m.Step]:
+    """Every step under `block`, in source order (a step before the steps nested in it)."""
     for step in block.steps:
-        yield step, inside
+        yield step
         for child in _child_blocks(step):
-            yield from _iter_steps(child, (*inside, step))
+            yield from _iter_steps(child)
 
 
 def _written(step: m.Step) -> set[str]:
