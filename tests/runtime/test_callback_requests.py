@@ -145,7 +145,9 @@ def test_a_timeout_names_the_wait_and_the_endpoint() -> None:
 
 def test_sending_to_an_unknown_endpoint_lists_the_known_ones() -> None:
     runtime = _runtime()
-    with pytest.raises(ValueError, match=r"^no callback endpoint 'https://x\.test/cb' \(created: none yet\)$"):
+    with pytest.raises(
+        ValueError, match=r"^no callback endpoint 'https://x\.test/cb' \(created: none yet\)$"
+    ):
         runtime.callbacks.send("https://x.test/cb")
     urls = _run(runtime, MANY_ENDPOINTS).result
     with pytest.raises(ValueError, match=rf"\(created: {re.escape(', '.join(urls))}\)$"):
@@ -300,5 +302,5 @@ def test_a_zero_timeout_does_not_wait_even_for_a_callback_at_the_same_instant() 
 def test_the_runtime_callbacks_must_be_a_callback_hub() -> None:
     runtime = _runtime()
     runtime.callbacks = "hub"  # type: ignore[assignment]
-    with pytest.raises(TypeError, match="^the runtime's callbacks must be a CallbackHub, got str$"):
+    with pytest.raises(TypeError, match=r"^the runtime's callbacks must be a CallbackHub, got str$"):
         _run(runtime, "- c:\n    call: events.create_callback_endpoint\n")

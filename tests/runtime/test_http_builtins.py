@@ -161,5 +161,27 @@ def test_a_binary_body_stays_bytes_and_text_is_decoded_leniently() -> None:
 
 def test_the_bare_googleapis_host_is_billed_as_an_internal_step() -> None:
     http = FakeHttp({("GET", "https://googleapis.com/x"): OK})
-    outcome = run("- g:\n    call: http.get\n    args:\n      url: https://googleapis.com/x\n", services=FakeServices(http))
+    outcome = run(
+        "- g:\n    call: http.get\n    args:\n      url: https://googleapis.com/x\n",
+        services=FakeServices(http),
+    )
     assert (outcome.steps.internal, outcome.steps.external) == (1, 0)
+
+
+@pytest.mark.parametrize(
+    ("args", "billed"),
+    [
+        ('["https://api.example.com/r"]', (0, 1)),
+        ('["GET", "https://api.example.com/r"]', (0, 1)),
+        ('["GET", "https://storage.googleapis.com/b"]', (1, 0)),
+    ],
+)
+def test_positional_args_are_billed_by_the_url_argument(args: str, billed: tuple[int, int]) -> None:
+    # Positional args fill the builtin's parameters in order: http.request takes the
+    # method first, the other http.* the url.
+    function = "http.get" if args.count(",") == 0 else "http.request"
+    url = args.strip("[]").split(", ")[-1].strip('"')
+    http = FakeHttp({("GET", url): OK})
+    outcome = run(f"- c:\n    call: {function}\n    args: {args}\n", services=FakeServices(http))
+    assert outcome.state == "SUCCEEDED", outcome.error
+    assert (outcome.steps.internal, outcome.steps.external) == billed

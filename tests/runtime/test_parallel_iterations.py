@@ -127,3 +127,35 @@ def test_a_runtime_bug_in_a_branch_is_not_swallowed() -> None:
     services: Any = FakeServices(FakeHttp({}))
     with pytest.raises(KeyError):
         run(source, services=services)
+
+
+def test_sequential_for_loops_do_not_count_as_parallel_nesting() -> None:
+    # for > parallel > for > parallel: two parallel levels, allowed.
+    source = """
+    - outer:
+        for:
+          value: a
+          in: [1]
+          steps:
+            - p1:
+                parallel:
+                  for:
+                    value: b
+                    in: [1]
+                    steps:
+                      - middle:
+                          for:
+                            value: c
+                            in: [1]
+                            steps:
+                              - p2:
+                                  parallel:
+                                    branches:
+                                      - only:
+                                          steps:
+                                            - leaf:
+                                                assign:
+                                                  - x: 1
+    """
+    outcome = run(source)
+    assert outcome.state == "SUCCEEDED", outcome.error
