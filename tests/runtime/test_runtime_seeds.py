@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import textwrap
 
+from tests.runtime.helpers import FakeHttp, FakeServices
 from workflow_runtime import Runtime, VirtualClock
 from workflow_runtime.engine.clock import NO_LATENCY
 
@@ -60,3 +61,13 @@ def test_a_seed_picks_the_interleaving_and_replays_it() -> None:
     assert all(sorted(order) == ["a", "b", "c", "d", "e"] for order in orders.values())
     assert len({tuple(order) for order in orders.values()}) > 1  # seeds explore orders
     assert all(_order(seed) == order for seed, order in orders.items())  # and replay them
+
+
+def test_network_latency_is_reproducible_without_a_seed_too() -> None:
+    # Every http.* call spends a latency drawn from the clock's generator; FIFO mode
+    # (seed None) draws from a fixed one, so a run replays exactly.
+    http = FakeHttp({("GET", "https://api.example.com/r"): {"code": 200, "headers": {}, "body": None}})
+    calls = "".join(f"- c{i}:\n    call: http.get\n    args:\n      url: https://api.example.com/r\n" for i in range(3))
+    times = {Runtime(services=FakeServices(http)).run(calls).virtual_seconds for _ in range(3)}
+    (elapsed,) = times
+    assert 0.03 <= elapsed <= 0.15  # three calls of 10-50 ms each
