@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from tests.runtime.helpers import FakeHttp, FakeServices, run
+from workflow_runtime import Limits
 from workflow_runtime.engine.functions import lookup_builtin
 from workflow_runtime.testing import connector_context
 
@@ -185,3 +186,14 @@ def test_positional_args_are_billed_by_the_url_argument(args: str, billed: tuple
     outcome = run(f"- c:\n    call: {function}\n    args: {args}\n", services=FakeServices(http))
     assert outcome.state == "SUCCEEDED", outcome.error
     assert (outcome.steps.internal, outcome.steps.external) == billed
+
+
+def test_external_steps_count_towards_the_steps_per_execution_limit() -> None:
+    http = FakeHttp({("GET", URL): OK})
+    calls = "".join(f"- c{i}:\n    call: http.get\n    args:\n      url: {URL}\n" for i in range(4))
+    outcome = run(calls, services=FakeServices(http), limits=Limits(max_steps=3))
+    assert outcome.error == {
+        "tags": ["ResourceLimitError"],
+        "message": "Exceeded the maximum number of steps per execution (3)",
+    }
+    assert (outcome.steps.internal, outcome.steps.external) == (0, 4)

@@ -67,7 +67,9 @@ def test_network_latency_is_reproducible_without_a_seed_too() -> None:
     # Every http.* call spends a latency drawn from the clock's generator; FIFO mode
     # (seed None) draws from a fixed one, so a run replays exactly.
     http = FakeHttp({("GET", "https://api.example.com/r"): {"code": 200, "headers": {}, "body": None}})
-    calls = "".join(f"- c{i}:\n    call: http.get\n    args:\n      url: https://api.example.com/r\n" for i in range(3))
+    calls = "".join(
+        f"- c{i}:\n    call: http.get\n    args:\n      url: https://api.example.com/r\n" for i in range(3)
+    )
     times = {Runtime(services=FakeServices(http)).run(calls).virtual_seconds for _ in range(3)}
     (elapsed,) = times
     assert 0.03 <= elapsed <= 0.15  # three calls of 10-50 ms each
