@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import textwrap
+from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
@@ -42,3 +43,43 @@ def run_error(source: str, argument: Any = None) -> Any:
     outcome = run(source, argument)
     assert outcome.state == "FAILED", outcome.result
     return outcome.error
+
+
+@dataclass
+class FakeHttp:
+    """`services.http`: records requests and answers from a table of (method, url) -> response."""
+
+    responses: dict[tuple[str, str], dict[str, Any]]
+    requests: list[dict[str, Any]] = field(default_factory=list)
+
+    def request(
+        self,
+        ctx: Any,
+        method: str,
+        url: str,
+        headers: dict[str, Any],
+        body: Any,
+        query: dict[str, Any],
+        auth: Any,
+        timeout: float,
+    ) -> dict[str, Any]:
+        """Record the request and return the table's response to it."""
+        self.requests.append(
+            {
+                "method": method,
+                "url": url,
+                "headers": headers,
+                "body": body,
+                "query": query,
+                "auth": auth,
+                "timeout": timeout,
+            }
+        )
+        return self.responses[(method, url)]
+
+
+@dataclass
+class FakeServices:
+    """Only the `http` service."""
+
+    http: Any

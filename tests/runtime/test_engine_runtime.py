@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from tests.runtime.helpers import run
+from tests.runtime.helpers import FakeHttp, FakeServices, run
 from workflow_runtime import Limits, Runtime, VirtualClock
 from workflow_runtime.connectors import ConnectorSpec
 from workflow_runtime.engine.clock import DEFAULT_START, NO_LATENCY
@@ -145,35 +145,6 @@ def test_a_conditions_steps_block_is_part_of_the_switch_not_a_step() -> None:
     )
     # The docs do not say how an inline action is billed: the switch and its return.
     assert inline.steps.internal == 2
-
-
-@dataclass
-class FakeHttp:
-    """Records requests and answers from a table of (method, url) -> response."""
-
-    responses: dict[tuple[str, str], dict[str, Any]]
-    requests: list[dict[str, Any]] = field(default_factory=list)
-
-    def request(
-        self,
-        ctx: Any,
-        method: str,
-        url: str,
-        headers: dict[str, Any],
-        body: Any,
-        query: dict[str, Any],
-        auth: Any,
-        timeout: float,
-    ) -> dict[str, Any]:
-        self.requests.append({"method": method, "url": url, "headers": headers, "body": body, "query": query})
-        return self.responses[(method, url)]
-
-
-@dataclass
-class FakeServices:
-    """Only the `http` service."""
-
-    http: Any
 
 
 HTTP_WORKFLOW = """

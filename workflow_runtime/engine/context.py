@@ -20,7 +20,7 @@ class LogEntry:
     payload: Any
     # Where Cloud Logging stores the payload: "jsonPayload" or "textPayload" (sys.log:
     # `json` and a map given as `data` are JSON, everything else is text).
-    payload_field: str = "textPayload"
+    payload_field: str
 
 
 @dataclass
@@ -39,7 +39,7 @@ class CallContext:
     # The Runtime running this execution, for connectors that start other executions.
     runtime: Any = None
 
-    def log(self, severity: str, payload: Any, payload_field: str | None = None) -> None:
-        """Record a log entry at the current virtual time (a map is JSON unless told otherwise)."""
-        where = payload_field or ("jsonPayload" if isinstance(payload, dict) else "textPayload")
-        self.logs.append(LogEntry(self.clock.now(), severity, payload, where))
+    def log(self, severity: str, payload: Any, payload_field: str) -> None:
+        """Record a log entry at the current virtual time; `payload_field` says where Cloud
+        Logging puts it ("jsonPayload" or "textPayload", sys.log decides)."""
+        self.logs.append(LogEntry(self.clock.now(), severity, payload, payload_field))

@@ -190,8 +190,7 @@ class Execution:
 
     def _call(self, step: m.CallStep, frame: Frame) -> Control:
         args = resolve(step.args, frame) if step.args is not None else {}
-        url = args.get("url") if isinstance(args, dict) else _positional_url(step.function, args)
-        if step.function.startswith("http.") and not is_internal_url(url):
+        if step.function.startswith("http.") and not is_internal_url(_url_argument(step.function, args)):
             self.counter.external()
         else:
             self.counter.internal()
@@ -292,10 +291,12 @@ def _no_op(step: m.Step, frame: Frame) -> Control:
     return None
 
 
-def _positional_url(function: str, args: list[Any]) -> Any:
-    """The URL among positional http.* args (http.request takes the method first)."""
-    position = 1 if function == "http.request" else 0
-    return args[position] if len(args) > position else None
+def _url_argument(function: str, args: dict[str, Any] | list[Any]) -> Any:
+    """The `url` argument of an http.* call, named or positional (http.request takes the
+    method first). The compiler has checked that the call passes one."""
+    if isinstance(args, dict):
+        return args["url"]
+    return args[1 if function == "http.request" else 0]
 
 
 def _item(container: Any, key: Any) -> Any:
@@ -310,15 +311,11 @@ def _item(container: Any, key: Any) -> Any:
 
 
 def _set_item(container: Any, key: Any, value: Any) -> None:
-    if isinstance(container, dict):
-        if not isinstance(key, str):
-            raise make_error("TypeError", f"map key must be a string, got {type_name(key)}")
-        container[key] = value
-    elif isinstance(container, list):
-        _check_index(container, key)
-        container[key] = value
-    else:
+    """Write `container[key]`; a map key or list index has been checked by `_item` (or is
+    a new map key: a string)."""
+    if not isinstance(container, dict | list):
         raise make_error("TypeError", f"cannot assign into a {type_name(container)}")
+    container[key] = value
 
 
 def _check_index(container: list[Any], key: Any) -> None:

@@ -89,8 +89,10 @@ def _decode_body(body: Any, headers: dict[str, Any]) -> Any:
     if not isinstance(body, bytes | str):
         return body
     if "json" in content_type:
-        text = body.decode("utf-8") if isinstance(body, bytes) else body
         try:
+            # Inside the try: bytes that are not UTF-8 are as malformed as bad JSON
+            # (UnicodeDecodeError is a ValueError).
+            text = body.decode("utf-8") if isinstance(body, bytes) else body
             return json.loads(text) if text else None
         except ValueError:
             raise make_error(

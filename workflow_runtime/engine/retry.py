@@ -44,7 +44,8 @@ def parse_policy(value: Any, step: str) -> RetryPolicy:
         if not isinstance(number, int | float) or isinstance(number, bool) or number < 0:
             raise make_error(
                 "ValueError",
-                f"step '{step}': backoff {key} must be a non-negative number, got {type_name(number)}",
+                f"step '{step}': backoff {key} must be a non-negative number, "
+                f"got {type_name(number)} {number!r}",
             )
         numbers[key] = float(number)
     return RetryPolicy(

@@ -88,7 +88,7 @@ class Frame:
             parallel_depth if parallel_depth is not None else (parent.parallel_depth if parent else 0)
         )
 
-    def child(self, *, shared: frozenset[str] | None = None, parallel: bool = False) -> Frame:
+    def child(self, *, shared: frozenset[str] | None = None, parallel: bool) -> Frame:
         """A nested frame: a loop iteration, or a parallel branch when `parallel`."""
         return Frame(
             self.exe,
