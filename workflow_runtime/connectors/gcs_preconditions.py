@@ -39,9 +39,10 @@ def gcs_error(code: int, message: str, reason: str, **detail: str) -> ApiError:
     )
 
 
-def not_found(object_name: str) -> ApiError:
-    """HTTP 404 for a missing object."""
-    return gcs_error(404, f"No such object: {object_name}", "notFound")
+def not_found(label: str) -> ApiError:
+    """HTTP 404 for a missing object; `label` is "bucket/name" (decoded), as Google prints it
+    (e.g. "No such object: my-bucket/somefile", googleapis/nodejs-storage issue 1183)."""
+    return gcs_error(404, f"No such object: {label}", "notFound")
 
 
 def current_metadata(client: GcsClient, path: str) -> dict[str, Any] | None:
@@ -69,8 +70,8 @@ def check_preconditions(
 ) -> None:
     """Raise ApiError 412 unless every given precondition holds.
 
-    `missing` names the object when it must exist (read, delete, patch): a missing one is
-    then HTTP 404 before any precondition is looked at.
+    `missing` labels the object ("bucket/name") when it must exist (read, delete, patch): a
+    missing one is then HTTP 404 before any precondition is looked at.
     """
     if meta is None and missing is not None:
         raise not_found(missing)
