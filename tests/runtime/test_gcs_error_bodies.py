@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.runtime.test_connector_storage import call, raises
+from tests.runtime.test_connector_storage import raises
 from workflow_runtime.testing import WorkflowEnv
 
 JSON_HEADERS = {"Content-Type": "application/json; charset=UTF-8"}

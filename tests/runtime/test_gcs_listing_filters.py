@@ -32,7 +32,10 @@ def test_offsets_keep_start_inclusive_and_end_exclusive(workflow_env: WorkflowEn
 def test_glob_listing_stays_under_the_prefix(workflow_env: WorkflowEnv) -> None:
     for name in ("in/a.json", "in/b/c.json", "out/a.json"):
         workflow_env.put_text(name, "x")
-    assert names(call(workflow_env, "list", prefix="in/", matchGlob=EVERYTHING)) == ["in/a.json", "in/b/c.json"]
+    assert names(call(workflow_env, "list", prefix="in/", matchGlob=EVERYTHING)) == [
+        "in/a.json",
+        "in/b/c.json",
+    ]
 
 
 def test_a_delimiter_right_after_the_prefix_makes_a_prefix(workflow_env: WorkflowEnv) -> None:
