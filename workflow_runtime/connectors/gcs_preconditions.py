@@ -76,13 +76,15 @@ def check_preconditions(
     if meta is None and missing is not None:
         raise not_found(missing)
     gen_match, gen_not, meta_match, meta_not = (int_arg(connector, args, k) for k in keys)
+    # Both are required fields of every object resource (the emulator sends them too).
     generation = int(meta["generation"]) if meta else None
-    metageneration = int(meta.get("metageneration", 1)) if meta else None
+    metageneration = int(meta["metageneration"]) if meta else None
     ok = True
     if gen_match is not None:
         ok &= (meta is None) if gen_match == 0 else (generation == gen_match)
     if gen_not is not None:
-        ok &= meta is not None and (gen_not == 0 or generation != gen_not)
+        # ifGenerationNotMatch=0 means "only if a live object exists": no generation is 0.
+        ok &= meta is not None and generation != gen_not
     if meta_match is not None:
         ok &= meta is not None and metageneration == meta_match
     if meta_not is not None:
