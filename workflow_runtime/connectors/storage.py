@@ -144,6 +144,7 @@ def objects_delete(ctx: ConnectorContext, args: Mapping[str, Any]) -> None:
         # Always read first: the emulator answers 200 even for a failed precondition.
         meta = current_metadata(client, path)
         check_preconditions(name, meta, args, PRECONDITIONS, missing=_label(args, "bucket", "object"))
+        _check_generation(name, meta, args)
         client.request("DELETE", path, query={"generation": int_arg(name, args, "generation")})
 
     with_retries(ctx, "DELETE", send)
@@ -168,6 +169,7 @@ def objects_patch(ctx: ConnectorContext, args: Mapping[str, Any]) -> Any:
         client = _client(ctx)
         meta = current_metadata(client, path)
         check_preconditions(name, meta, args, PRECONDITIONS, missing=_label(args, "bucket", "object"))
+        _check_generation(name, meta, args)
         client.request("PATCH", path, body=json.dumps(body).encode(), content_type="application/json")
         # The emulator's PATCH response is not an object resource; read the real one back.
         return client.request_json("GET", path)
@@ -332,6 +334,15 @@ def _object_path(connector: str, args: Mapping[str, Any], bucket_arg: str, objec
         # raw slash makes the request address a different resource path.
         raise from_api_error(not_found(f"{args[bucket_arg]}/{raw}"))
     return f"/storage/v1/b/{bucket}/o/{_segment(connector, object_arg, raw)}"
+
+
+def _check_generation(connector: str, meta: dict[str, Any] | None, args: Mapping[str, Any]) -> None:
+    # `generation` selects one revision (objects.delete / objects.patch parameter tables);
+    # the emulator keeps only the live one and ignores the parameter (it would delete or
+    # patch the live object), so any other generation is the JSON API's 404.
+    generation = int_arg(connector, args, "generation")
+    if generation is not None and (meta is None or int(meta["generation"]) != generation):
+        raise not_found(_label(args, "bucket", "object"))
 
 
 def _label(args: Mapping[str, Any], bucket_arg: str, object_arg: str) -> str:
