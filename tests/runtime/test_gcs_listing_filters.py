@@ -10,7 +10,9 @@ The emulator ignores matchGlob, so these filters run in gcs_listing.
 
 from __future__ import annotations
 
-from tests.runtime.test_connector_storage import call, raises
+import pytest
+
+from tests.runtime.test_connector_storage import PREFIX, call, raises
 from workflow_runtime.testing import WorkflowEnv
 
 EVERYTHING = "**"
@@ -20,12 +22,19 @@ def names(page: dict) -> list[str]:
     return [item["name"] for item in page.get("items", [])]
 
 
-def test_offsets_keep_start_inclusive_and_end_exclusive(workflow_env: WorkflowEnv) -> None:
+# Each behaviour holds with matchGlob (filtered here) and without it (the emulator's own).
+WITH_AND_WITHOUT_GLOB = pytest.mark.parametrize(
+    "glob", [{"matchGlob": EVERYTHING}, {}], ids=["glob", "plain"]
+)
+
+
+@WITH_AND_WITHOUT_GLOB
+def test_offsets_keep_start_inclusive_and_end_exclusive(workflow_env: WorkflowEnv, glob: dict) -> None:
     for name in ("a", "b", "c", "d"):
         workflow_env.put_text(name, "x")
-    assert names(call(workflow_env, "list", matchGlob=EVERYTHING, startOffset="b")) == ["b", "c", "d"]
-    assert names(call(workflow_env, "list", matchGlob=EVERYTHING, endOffset="c")) == ["a", "b"]
-    both = call(workflow_env, "list", matchGlob=EVERYTHING, startOffset="b", endOffset="d")
+    assert names(call(workflow_env, "list", **glob, startOffset="b")) == ["b", "c", "d"]
+    assert names(call(workflow_env, "list", **glob, endOffset="c")) == ["a", "b"]
+    both = call(workflow_env, "list", **glob, startOffset="b", endOffset="d")
     assert names(both) == ["b", "c"]
 
 
@@ -46,14 +55,15 @@ def test_a_delimiter_right_after_the_prefix_makes_a_prefix(workflow_env: Workflo
     assert names(page) == ["scenes.json"]
 
 
-def test_include_trailing_delimiter_lists_folder_placeholders_too(workflow_env: WorkflowEnv) -> None:
+@WITH_AND_WITHOUT_GLOB
+def test_include_trailing_delimiter_lists_folder_placeholders_too(
+    workflow_env: WorkflowEnv, glob: dict
+) -> None:
     for name in ("d/", "d/x", "e"):
         workflow_env.put_text(name, "x")
-    plain = call(workflow_env, "list", delimiter="/", matchGlob=EVERYTHING)
+    plain = call(workflow_env, "list", delimiter="/", **glob)
     assert (names(plain), plain["prefixes"]) == (["e"], ["d/"])
-    with_trailing = call(
-        workflow_env, "list", delimiter="/", matchGlob=EVERYTHING, includeTrailingDelimiter=True
-    )
+    with_trailing = call(workflow_env, "list", delimiter="/", **glob, includeTrailingDelimiter=True)
     assert (names(with_trailing), with_trailing["prefixes"]) == (["d/", "e"], ["d/"])
 
 
@@ -85,3 +95,26 @@ def test_glob_filter_reads_every_emulator_page(workflow_env: WorkflowEnv) -> Non
         workflow_env.put_text(f"many/{i:04d}", "")
     workflow_env.put_text("many/last.json", "")
     assert names(call(workflow_env, "list", prefix="many/", matchGlob="**.json")) == ["many/last.json"]
+
+
+def test_list_takes_projection_versions_and_user_project(workflow_env: WorkflowEnv) -> None:
+    workflow_env.put_text("a", "x")
+    full = call(workflow_env, "list", projection="full", versions=False, userProject="p")
+    assert names(full) == ["a"]
+    assert "acl" in full["items"][0]  # projection full keeps the acl; noAcl (default) drops it
+    assert "acl" not in call(workflow_env, "list", projection="noAcl")["items"][0]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        ({"bucket": ""}, "argument bucket must not be empty"),
+        ({"maxResults": -1}, "maxResults must be positive, got -1"),
+        ({"matchGlob": 7}, "argument matchGlob must be a string"),
+    ],
+)
+def test_bad_list_arguments_name_connector_and_argument(
+    workflow_env: WorkflowEnv, args: dict, message: str
+) -> None:
+    error = raises(workflow_env, "list", **args)
+    assert error["message"].startswith(f"{PREFIX}list: {message}")
