@@ -86,7 +86,8 @@ def _alternatives(pattern: str, i: int) -> tuple[str, int]:
 
 
 def _char_class(pattern: str, i: int) -> tuple[str, int]:
-    close = pattern.find("]", i + 2 if pattern[i + 1 : i + 2] in ("!", "^") else i + 1)
+    # No POSIX "] first is literal" rule: `[]` and `[!]` are empty classes (HTTP 400).
+    close = pattern.find("]", i + 1)
     if close < 0:
         raise GlobSyntaxError(f"unclosed '[' at offset {i} in matchGlob {pattern!r}")
     body = pattern[i + 1 : close]

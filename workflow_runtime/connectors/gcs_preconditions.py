@@ -39,9 +39,10 @@ def gcs_error(code: int, message: str, reason: str, **detail: str) -> ApiError:
     )
 
 
-def not_found(object_name: str) -> ApiError:
-    """HTTP 404 for a missing object."""
-    return gcs_error(404, f"No such object: {object_name}", "notFound")
+def not_found(label: str) -> ApiError:
+    """HTTP 404 for a missing object; `label` is "bucket/name" (decoded), as Google prints it
+    (e.g. "No such object: my-bucket/somefile", googleapis/nodejs-storage issue 1183)."""
+    return gcs_error(404, f"No such object: {label}", "notFound")
 
 
 def current_metadata(client: GcsClient, path: str) -> dict[str, Any] | None:
@@ -69,19 +70,21 @@ def check_preconditions(
 ) -> None:
     """Raise ApiError 412 unless every given precondition holds.
 
-    `missing` names the object when it must exist (read, delete, patch): a missing one is
-    then HTTP 404 before any precondition is looked at.
+    `missing` labels the object ("bucket/name") when it must exist (read, delete, patch): a
+    missing one is then HTTP 404 before any precondition is looked at.
     """
     if meta is None and missing is not None:
         raise not_found(missing)
     gen_match, gen_not, meta_match, meta_not = (int_arg(connector, args, k) for k in keys)
+    # Both are required fields of every object resource (the emulator sends them too).
     generation = int(meta["generation"]) if meta else None
-    metageneration = int(meta.get("metageneration", 1)) if meta else None
+    metageneration = int(meta["metageneration"]) if meta else None
     ok = True
     if gen_match is not None:
         ok &= (meta is None) if gen_match == 0 else (generation == gen_match)
     if gen_not is not None:
-        ok &= meta is not None and (gen_not == 0 or generation != gen_not)
+        # ifGenerationNotMatch=0 means "only if a live object exists": no generation is 0.
+        ok &= meta is not None and generation != gen_not
     if meta_match is not None:
         ok &= meta is not None and metageneration == meta_match
     if meta_not is not None:

@@ -60,7 +60,6 @@ def _parse(text: str, at: int) -> tuple[Selector, int]:
 
 
 def _path(text: str, at: int) -> tuple[list[str], int]:
-    names: list[str] = []
     start = at
     while at < len(text) and text[at] not in ",()":
         at += 1

@@ -29,7 +29,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Mapping
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 from workflow_runtime.connectors.args import check_args, int_arg, string_arg
 from workflow_runtime.connectors.context import ConnectorContext, service
@@ -72,7 +72,7 @@ def objects_get(ctx: ConnectorContext, args: Mapping[str, Any]) -> Any:
         client = _client(ctx)
         if has_any(args, PRECONDITIONS):
             meta = current_metadata(client, path)
-            check_preconditions(name, meta, args, PRECONDITIONS, missing=args["object"])
+            check_preconditions(name, meta, args, PRECONDITIONS, missing=_label(args, "bucket", "object"))
         if alt == "media":
             return _media_value(client.request("GET", path, query={**query, "alt": "media"}))
         return _strip_acl(client.request_json("GET", path, query=query), args)
@@ -143,7 +143,8 @@ def objects_delete(ctx: ConnectorContext, args: Mapping[str, Any]) -> None:
         client = _client(ctx)
         # Always read first: the emulator answers 200 even for a failed precondition.
         meta = current_metadata(client, path)
-        check_preconditions(name, meta, args, PRECONDITIONS, missing=args["object"])
+        check_preconditions(name, meta, args, PRECONDITIONS, missing=_label(args, "bucket", "object"))
+        _check_generation(name, meta, args)
         client.request("DELETE", path, query={"generation": int_arg(name, args, "generation")})
 
     with_retries(ctx, "DELETE", send)
@@ -167,7 +168,8 @@ def objects_patch(ctx: ConnectorContext, args: Mapping[str, Any]) -> Any:
     def send() -> Any:
         client = _client(ctx)
         meta = current_metadata(client, path)
-        check_preconditions(name, meta, args, PRECONDITIONS, missing=args["object"])
+        check_preconditions(name, meta, args, PRECONDITIONS, missing=_label(args, "bucket", "object"))
+        _check_generation(name, meta, args)
         client.request("PATCH", path, body=json.dumps(body).encode(), content_type="application/json")
         # The emulator's PATCH response is not an object resource; read the real one back.
         return client.request_json("GET", path)
@@ -291,7 +293,7 @@ def _copy_like(ctx: ConnectorContext, args: Mapping[str, Any], op: str, verb: st
         client = _client(ctx)
         source_meta = current_metadata(client, source)
         if source_meta is None:
-            raise not_found(args["sourceObject"])
+            raise not_found(_label(args, "sourceBucket", "sourceObject"))
         check_preconditions(name, source_meta, args, SOURCE_PRECONDITIONS)
         if has_any(args, PRECONDITIONS):
             check_preconditions(name, current_metadata(client, dest), args, PRECONDITIONS)
@@ -330,8 +332,22 @@ def _object_path(connector: str, args: Mapping[str, Any], bucket_arg: str, objec
     if "/" in raw:
         # Google documents that an object name with folders fails unless URL-encoded: the
         # raw slash makes the request address a different resource path.
-        raise from_api_error(not_found(raw))
+        raise from_api_error(not_found(f"{args[bucket_arg]}/{raw}"))
     return f"/storage/v1/b/{bucket}/o/{_segment(connector, object_arg, raw)}"
+
+
+def _check_generation(connector: str, meta: dict[str, Any] | None, args: Mapping[str, Any]) -> None:
+    # `generation` selects one revision (objects.delete / objects.patch parameter tables);
+    # the emulator keeps only the live one and ignores the parameter (it would delete or
+    # patch the live object), so any other generation is the JSON API's 404.
+    generation = int_arg(connector, args, "generation")
+    if generation is not None and (meta is None or int(meta["generation"]) != generation):
+        raise not_found(_label(args, "bucket", "object"))
+
+
+def _label(args: Mapping[str, Any], bucket_arg: str, object_arg: str) -> str:
+    # "bucket/name" with the name decoded: how Cloud Storage names an object in a 404.
+    return f"{args[bucket_arg]}/{unquote(str(args[object_arg]))}"
 
 
 def _encode_body(connector: str, body: Any) -> tuple[bytes, str]:
