@@ -74,6 +74,22 @@ def string_arg(connector: str, args: Mapping[str, Any], name: str) -> str | None
     return value
 
 
+def project_and_location(
+    connector: str, args: Mapping[str, Any], env: Mapping[str, str], project_arg: str = "project"
+) -> tuple[str, str]:
+    """The call's project and location arguments; each defaults to the calling execution's
+    own (GOOGLE_CLOUD_PROJECT_ID, GOOGLE_CLOUD_LOCATION), as the connector references say
+    ("if not present, the current project ID [location] is used")."""
+    project = string_arg(connector, args, project_arg) or env.get("GOOGLE_CLOUD_PROJECT_ID")
+    location = string_arg(connector, args, "location") or env.get("GOOGLE_CLOUD_LOCATION")
+    if not project or not location:
+        raise make_error(
+            "ValueError",
+            f"{connector}: give {project_arg} and location; the workflow's own are unknown in this context",
+        )
+    return project, location
+
+
 def required_string_arg(connector: str, args: Mapping[str, Any], name: str) -> str:
     """A string argument that must be present (check_args' message when it is not)."""
     value = string_arg(connector, args, name)

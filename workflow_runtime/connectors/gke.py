@@ -42,6 +42,7 @@ from typing import Any
 from workflow_runtime.connectors.args import (
     check_args,
     polling_args,
+    project_and_location,
     simple_map_arg,
     string_arg,
     timeout_arg,
@@ -204,13 +205,7 @@ def _finished(job: Any) -> str | None:
 
 def _cluster(ctx: ConnectorContext, name: str, args: Mapping[str, Any]) -> Cluster:
     cluster_id = string_arg(name, args, "cluster_id") or ""
-    project = string_arg(name, args, "project") or ctx.env.get("GOOGLE_CLOUD_PROJECT_ID")
-    location = string_arg(name, args, "location") or ctx.env.get("GOOGLE_CLOUD_LOCATION")
-    if not project or not location:
-        raise make_error(
-            "ValueError",
-            f"{name}: give project and location; the workflow's own are unknown in this context",
-        )
+    project, location = project_and_location(name, args, ctx.env)
     return Cluster(project, location, cluster_id)
 
 

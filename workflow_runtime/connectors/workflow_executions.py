@@ -26,6 +26,7 @@ from workflow_runtime.connectors.args import (
     ConnectorParams,
     check_args,
     connector_params,
+    project_and_location,
     required_string_arg,
     string_arg,
 )
@@ -65,15 +66,7 @@ def executions_run(ctx: ConnectorContext, args: Mapping[str, Any]) -> Any:
     check_args(connector, args, required=("workflow_id",), optional=("argument", "location", "project_id"))
     workflow = string_arg(connector, args, "workflow_id")
     runtime = getattr(ctx, "runtime", None)
-    # "If not present, the current project ID [location] is used by default": the calling
-    # execution's, which its environment holds (as for gke.*).
-    project = string_arg(connector, args, "project_id") or ctx.env.get("GOOGLE_CLOUD_PROJECT_ID")
-    location = string_arg(connector, args, "location") or ctx.env.get("GOOGLE_CLOUD_LOCATION")
-    if not project or not location:
-        raise make_error(
-            "ValueError",
-            f"{connector}: give project_id and location; the workflow's own are unknown in this context",
-        )
+    project, location = project_and_location(connector, args, ctx.env, project_arg="project_id")
     # The argument travels as JSON, like the real request: only JSON values get through.
     argument = json.loads(_encode_argument(connector, args.get("argument")))
     params = connector_params(connector, args)
