@@ -21,6 +21,7 @@ from workflow_runtime.connectors.args import (
     DEFAULT_POLL_MULTIPLIER,
     MAX_TIMEOUT,
     ConnectorParams,
+    check_args,
     connector_params,
     int_arg,
     polling_args,
@@ -194,3 +195,15 @@ def test_int_arg_refuses_anything_else_with_a_type_error(given: Any) -> None:
     tags, message = _error(int_arg, C, {"n": given}, "n")
     assert tags == ["TypeError"]
     assert message.startswith(f"{C}: argument n must be an integer")
+
+
+def test_check_args_names_every_missing_and_unknown_argument_and_the_allowed_ones() -> None:
+    assert _error(check_args, C, {"a": 1, "b": 2}, required=("name", "bucket"), optional=("x",)) == (
+        ["ValueError"],
+        f"{C}: unknown argument(s) a, b; allowed: bucket, connector_params, name, x",
+    )
+    assert _error(check_args, C, {}, required=("name", "bucket")) == (
+        ["ValueError"],
+        f"{C}: missing required argument(s) name, bucket",
+    )
+    assert _error(check_args, C, ["name"]) == (["TypeError"], f"{C}: args must be a map, got ['name']")
