@@ -24,6 +24,7 @@ from collections.abc import Callable
 
 from components.catalog import WORKFLOWS_DIR, routed_workflows
 from components.routing import router_env
+from tools import markdown
 from tools.in_memory_bucket import InMemoryBucket
 from tools.pipeline_world import CATALOG, PROD, Pipeline, pipeline_worlds
 from tools.retention_world import DAY, age
@@ -197,10 +198,7 @@ def main() -> None:
             *scene_batch(make),
             *retention(make),
         ]
-    print("| benchmark | case | steps | API calls |")
-    print("| --- | --- | ---: | ---: |")
-    for row in rows:
-        print("| " + " | ".join(row) + " |")
+    print(markdown.table(("benchmark", "case", "steps", "API calls"), ("---", "---", "---:", "---:"), rows))
 
 
 if __name__ == "__main__":

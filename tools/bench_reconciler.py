@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from components.catalog import WORKFLOWS_DIR
+from tools import markdown
 from tools.in_memory_bucket import InMemoryBucket
 from tools.pipeline_world import Pipeline, pipeline_worlds
 from tools.reconciler_world import RECONCILER, ROUTER, reconcile, seed_scenes
@@ -120,10 +121,8 @@ def main() -> None:
                 raise RuntimeError(f"{redriven} scenes re-driven, expected {expected}")
             objects = scenes * DATA_PER_SCENE + sum(len(PROFILES[MIX[s % len(MIX)]]) for s in range(scenes))
             rows.append((f"{scenes:,}", f"{objects:,}", str(redriven), str(steps), str(sum(calls.values()))))
-    print("| active scenes | objects in bucket | re-driven | billed steps | API calls |")
-    print("| ---: | ---: | ---: | ---: | ---: |")
-    for row in rows:
-        print("| " + " | ".join(row) + " |")
+    header = ("active scenes", "objects in bucket", "re-driven", "billed steps", "API calls")
+    print(markdown.table(header, ("---:",) * len(header), rows))
 
 
 if __name__ == "__main__":

@@ -21,6 +21,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tools import markdown
+
 # mutmut's exit-code meanings (mutmut/stats.py status_by_exit_code); any other code is
 # "suspicious" there and here.
 STATUS_BY_EXIT_CODE: Mapping[int | None, str] = {
@@ -87,6 +89,10 @@ def read_scores(mutants_dir: Path) -> dict[str, LayerScore]:
     return dict(sorted(scores.items()))
 
 
+def _counts(layer: LayerScore) -> list[str]:
+    return [f"{layer.outcomes[column]:,}" for column in COLUMNS]
+
+
 def _score(value: float | None) -> str:
     return "-" if value is None else f"{value:.1f}%"
 
@@ -97,14 +103,12 @@ def table(scores: Iterable[LayerScore]) -> str:
     total = LayerScore("**total**")
     for row in rows:
         total.outcomes.update(row.outcomes)
-    lines = [
-        "| layer | mutants | " + " | ".join(COLUMNS) + " | score |",
-        "|---|" + "---:|" * (len(COLUMNS) + 2),
-    ]
-    for row in [*rows, total]:
-        counts = " | ".join(f"{row.outcomes[column]:,}" for column in COLUMNS)
-        lines.append(f"| {row.layer} | {row.total:,} | {counts} | {_score(row.score)} |")
-    return "\n".join(lines)
+    header = ("layer", "mutants", *COLUMNS, "score")
+    return markdown.table(
+        header,
+        ("---", *("---:",) * (len(header) - 1)),
+        ([layer.layer, f"{layer.total:,}", *_counts(layer), _score(layer.score)] for layer in [*rows, total]),
+    )
 
 
 def main(argv: list[str] | None = None) -> None:

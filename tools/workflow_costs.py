@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from tools import markdown
 from tools.pipeline_world import Pipeline, pipeline_worlds
 from workflow_runtime.engine import ExecutionResult
 
@@ -162,7 +163,7 @@ def main() -> None:
             external = happy.external + ignored.external
             note = f" (+{external} external)" if external else ""
             cells = [name, f"{happy.internal}{note}", happy.outcome, str(ignored.internal), ignored.outcome]
-            print("| " + " | ".join(cells) + " |")
+            print(markdown.row(cells))
 
 
 if __name__ == "__main__":
