@@ -54,6 +54,16 @@ def _seed(pipeline: Pipeline, ages: dict[str, float]) -> None:
     age(pipeline, ages)
 
 
+def _two_runs_one_worker(world: Pipeline, seed: int) -> Any:
+    """Start two runs together; exactly one works (SUCCEEDED), the other skips. The worker."""
+    world.env.start("retention-cleanup", {})
+    world.env.start("retention-cleanup", {})
+    first, second = world.env.wait(seed=seed)
+    statuses = sorted([first.result["status"], second.result["status"]])
+    assert statuses == ["SKIPPED", "SUCCEEDED"], (first.result, second.result)
+    return first if first.result["status"] == "SUCCEEDED" else second
+
+
 def _deletion_lines(result: Any) -> list[dict[str, Any]]:
     return [
         entry.payload
@@ -222,12 +232,7 @@ def test_two_runs_started_together_work_once(fresh_pipeline: Callable[[], Pipeli
     expired = {f"scenes/s{number:03d}/layout/l.json": 60 for number in range(30)}
     _seed(world, expired)
     calls = count_calls(world)
-    world.env.start("retention-cleanup", {})
-    world.env.start("retention-cleanup", {})
-    first, second = world.env.wait(seed=seed)
-    statuses = sorted([first.result["status"], second.result["status"]])
-    assert statuses == ["SKIPPED", "SUCCEEDED"], (first.result, second.result)
-    worker = first if first.result["status"] == "SUCCEEDED" else second
+    worker = _two_runs_one_worker(world, seed)
     assert worker.result["deleted"] == 30
     # Every expired object deleted once, plus the claim removed once.
     assert calls["storage.v1.objects.delete"] == 30 + 1
@@ -267,12 +272,7 @@ def test_two_runs_racing_for_an_expired_claim_resume_it_once(
     for name in names[:5]:
         world.env.delete(name)
     calls = count_calls(world)
-    world.env.start("retention-cleanup", {})
-    world.env.start("retention-cleanup", {})
-    first, second = world.env.wait(seed=seed)
-    statuses = sorted([first.result["status"], second.result["status"]])
-    assert statuses == ["SKIPPED", "SUCCEEDED"], (first.result, second.result)
-    worker = first if first.result["status"] == "SUCCEEDED" else second
+    worker = _two_runs_one_worker(world, seed)
     assert worker.result["deleted"] == 20 and worker.result["executions"] == 2
     assert calls["storage.v1.objects.delete"] == 15 + 1
     assert world.objects() == []
